@@ -1,0 +1,27 @@
+// The `verikiosk` command: dispatches sub-commands. Each returns its exit status; a
+// sub-command module is loaded only when it is called, so start-up stays fast.
+
+type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {};
+
+export function usage(): string {
+  const lines = ['Usage: verikiosk <command> [options]', '', 'Commands:'];
+  for (const [name, cmd] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(14)} ${cmd.summary}`);
+  lines.push('', 'Run `verikiosk <command> --help` for the options of one command.');
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`verikiosk: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  return (await cmd.load()).run(rest);
+}
