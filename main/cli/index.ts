@@ -3,7 +3,10 @@
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
 
-const COMMANDS: Record<string, Command> = {};
+const COMMANDS: Record<string, Command> = {
+  verify: { summary: 'verify a scanned code offline and print the verdict as JSON', load: () => import('./verify.js') },
+  lists: { summary: 'inspect a signed trust list or status list', load: () => import('./lists.js') },
+};
 
 export function usage(): string {
   const lines = ['Usage: verikiosk <command> [options]', '', 'Commands:'];

@@ -1,0 +1,83 @@
+// CBOR (RFC 8949) through cborg, set up for hostile input: maps as Map (integer labels survive),
+// tags kept as uninterpreted CborTag values, duplicate keys refused, nesting bounded; and
+// deterministic encoding. cborg decodes a small COSE message in about a microsecond, which the
+// verifier's budget (≤ 1.3 × a bare signature check) needs.
+import { Tagged, decode, encode, rfc8949EncodeOptions, type DecodeOptions, type EncodeOptions } from 'cborg';
+import { VerifyError } from './reasons.js';
+
+/** A CBOR tag and its content, not interpreted: `new CborTag(18, [...])`, `.tag`, `.value`. */
+export { Tagged as CborTag };
+
+/**
+ * Every tag number decodes to a CborTag: a date, bignum or typed-array decoder has no business
+ * running on a scanned code, and refusing unknown tags outright would break forward compatibility.
+ */
+const keepEveryTag = new Proxy({} as Record<number, unknown>, {
+  get: (_target, key) => (typeof key === 'string' && /^\d+$/.test(key) ? Tagged.decoder(Number(key)) : undefined),
+});
+
+const DECODE_OPTIONS: DecodeOptions = {
+  useMaps: true,
+  // Two values for one label make "which one counts" ambiguous; COSE forbids them (RFC 9052 §3).
+  rejectDuplicateMapKeys: true,
+  // `undefined` has no place in COSE, CWT or the lists. Indefinite-length arrays and maps stay
+  // allowed: real DCC issuers emit them (the AT conformance set does).
+  allowUndefined: false,
+  tags: keepEveryTag as unknown as DecodeOptions['tags'],
+};
+
+/** Container levels (array, map, tag) of a decoded value are at most `limit`. */
+function withinDepth(value: unknown, limit: number): boolean {
+  if (Array.isArray(value)) {
+    if (limit === 0) return false;
+    for (const v of value) if (!withinDepth(v, limit - 1)) return false;
+    return true;
+  }
+  if (value instanceof Map) {
+    if (limit === 0) return false;
+    for (const [k, v] of value) if (!withinDepth(k, limit - 1) || !withinDepth(v, limit - 1)) return false;
+    return true;
+  }
+  if (value instanceof Tagged) return limit > 0 && withinDepth(value.value, limit - 1);
+  return true;
+}
+
+/**
+ * A plain Uint8Array view of the same memory. cborg hands back byte strings as sub-views of its
+ * input and its output as a Buffer where Node has one; callers compare and re-encode these, so the
+ * kiosk sees one type everywhere.
+ */
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Decodes exactly one CBOR item filling all of `bytes`. Maps come back as `Map` (keys as decoded:
+ * numbers, strings, Uint8Array…), byte strings as Uint8Array, tags as CborTag.
+ * Throws VerifyError('bad_cose') for malformed or truncated CBOR, trailing bytes, duplicate map
+ * keys, indefinite lengths, or more than `maxDepth` nested containers (arrays, maps and tags each
+ * count one level). Input is bounded by the caller (64 KiB); nesting so deep that the decoder's
+ * recursion runs out of stack is caught here as the same error.
+ */
+export function decodeCbor(bytes: Uint8Array, maxDepth = 16): unknown {
+  let value: unknown;
+  try {
+    value = decode(plainBytes(bytes), DECODE_OPTIONS);
+  } catch (err) {
+    const detail = err instanceof RangeError ? `CBOR nested deeper than ${maxDepth}` : `malformed CBOR: ${err instanceof Error ? err.message : String(err)}`;
+    throw new VerifyError('bad_cose', detail, { cause: err });
+  }
+  if (!withinDepth(value, maxDepth)) throw new VerifyError('bad_cose', `CBOR nested deeper than ${maxDepth}`);
+  return value;
+}
+
+const ENCODE_OPTIONS: EncodeOptions = { ...rfc8949EncodeOptions };
+
+/**
+ * Encodes with RFC 8949 §4.2.1 core deterministic encoding (preferred sizes, map keys sorted
+ * bytewise). Pass maps as `Map` to keep integer labels; Uint8Array and Buffer become byte
+ * strings; `new CborTag(n, v)` becomes a tag.
+ */
+export function encodeCbor(value: unknown): Uint8Array {
+  return plainBytes(encode(value, ENCODE_OPTIONS));
+}
