@@ -6,6 +6,7 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 const COMMANDS: Record<string, Command> = {
   verify: { summary: 'verify a scanned code offline and print the verdict as JSON', load: () => import('./verify.js') },
   lists: { summary: 'inspect a signed trust list or status list', load: () => import('./lists.js') },
+  decode: { summary: 'read the QR code in PNG/JPEG images (one line per image)', load: () => import('./decode.js') },
   doctor: { summary: 'list serial ports, cameras and GPIO; say what is wrong with the configured devices', load: () => import('./doctor.js') },
 };
 
