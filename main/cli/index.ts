@@ -7,6 +7,7 @@ const COMMANDS: Record<string, Command> = {
   verify: { summary: 'verify a scanned code offline and print the verdict as JSON', load: () => import('./verify.js') },
   lists: { summary: 'inspect a signed trust list or status list', load: () => import('./lists.js') },
   decode: { summary: 'read the QR code in PNG/JPEG images (one line per image)', load: () => import('./decode.js') },
+  'read-card': { summary: 'wait for an ID card on a serial reader and print its fields as JSON', load: () => import('./read-card.js') },
   doctor: { summary: 'list serial ports, cameras and GPIO; say what is wrong with the configured devices', load: () => import('./doctor.js') },
 };
 
