@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# socat: pseudo-terminal pairs for the serial simulators; udev: serialport lists ports with udevadm.
-packages=(socat udev)
+# socat: pseudo-terminal pairs for the serial simulators; udev: serialport lists ports with udevadm;
+# chromium + fonts-noto-cjk: the kiosk screen in browser mode and the end-to-end tests (Playwright).
+packages=(socat udev chromium fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
