@@ -8,7 +8,12 @@ import { trustViewFromPem } from '../trust/trust-list.js';
 import type { TrustView, TrustedKey } from '../verify/types.js';
 import { UsageError, readInputFile } from './args.js';
 
-const isPem = (bytes: Buffer) => bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN');
+/**
+ * A signed list is binary CBOR opening with tag 18 (0xd2), tag 61 (0xd8 0x3d) or a bare array
+ * (0x84); anything else with a BEGIN line is PEM. The BEGIN line may come late: OpenSSL's
+ * `x509 -text` writes a long dump of the certificate before it.
+ */
+const isPem = (bytes: Buffer) => bytes[0] !== 0xd2 && bytes[0] !== 0xd8 && bytes[0] !== 0x84 && bytes.includes('-----BEGIN ');
 
 function refused(file: string, err: unknown): never {
   if (err instanceof TrustError) throw new UsageError(`${file} refused (${err.code}): ${err.message}`);

@@ -2,11 +2,28 @@
 // tags kept as uninterpreted CborTag values, duplicate keys refused, nesting bounded; and
 // deterministic encoding. cborg decodes a small COSE message in about a microsecond, which the
 // verifier's budget (≤ 1.3 × a bare signature check) needs.
-import { Tagged, decode, encode, rfc8949EncodeOptions, type DecodeOptions, type EncodeOptions } from 'cborg';
+import { Tagged, Token, Tokenizer, Type, decode, encode, rfc8949EncodeOptions, type DecodeOptions, type EncodeOptions } from 'cborg';
 import { VerifyError } from './reasons.js';
 
 /** A CBOR tag and its content, not interpreted: `new CborTag(18, [...])`, `.tag`, `.value`. */
 export { Tagged as CborTag };
+
+/**
+ * A CBOR floating-point value. JavaScript has one number type, so a float holding 1750000300.0
+ * would otherwise pass for the integer a claim must be: floats stay wrapped and fail every
+ * integer check.
+ */
+export class CborFloat {
+  constructor(readonly value: number) {}
+}
+
+/** cborg's tokenizer, with float tokens turned into CborFloat values. */
+class FloatKeepingTokenizer extends Tokenizer {
+  override next(): Token {
+    const token = super.next();
+    return token.type === Type.float ? new Token(Type.float, new CborFloat(token.value as number), token.encodedLength) : token;
+  }
+}
 
 /**
  * Every tag number decodes to a CborTag: a date, bignum or typed-array decoder has no business
@@ -16,7 +33,12 @@ const keepEveryTag = new Proxy({} as Record<number, unknown>, {
   get: (_target, key) => (typeof key === 'string' && /^\d+$/.test(key) ? Tagged.decoder(Number(key)) : undefined),
 });
 
+// Every option is spelled out: the tokenizer below is handed these as they are, without
+// cborg's defaults merged in.
 const DECODE_OPTIONS: DecodeOptions = {
+  strict: false,
+  allowIndefinite: true,
+  allowBigInt: true,
   useMaps: true,
   // Two values for one label make "which one counts" ambiguous; COSE forbids them (RFC 9052 §3).
   rejectDuplicateMapKeys: true,
@@ -53,7 +75,7 @@ function plainBytes(bytes: Uint8Array): Uint8Array {
 
 /**
  * Decodes exactly one CBOR item filling all of `bytes`. Maps come back as `Map` (keys as decoded:
- * numbers, strings, Uint8Array…), byte strings as Uint8Array, tags as CborTag.
+ * numbers, strings, Uint8Array…), byte strings as Uint8Array, tags as CborTag, floats as CborFloat.
  * Throws VerifyError('bad_cose') for malformed or truncated CBOR, trailing bytes, duplicate map
  * keys, indefinite lengths, or more than `maxDepth` nested containers (arrays, maps and tags each
  * count one level). Input is bounded by the caller (64 KiB); nesting so deep that the decoder's
@@ -62,7 +84,8 @@ function plainBytes(bytes: Uint8Array): Uint8Array {
 export function decodeCbor(bytes: Uint8Array, maxDepth = 16): unknown {
   let value: unknown;
   try {
-    value = decode(plainBytes(bytes), DECODE_OPTIONS);
+    const data = plainBytes(bytes);
+    value = decode(data, { ...DECODE_OPTIONS, tokenizer: new FloatKeepingTokenizer(data, DECODE_OPTIONS) });
   } catch (err) {
     const detail = err instanceof RangeError ? `CBOR nested deeper than ${maxDepth}` : `malformed CBOR: ${err instanceof Error ? err.message : String(err)}`;
     throw new VerifyError('bad_cose', detail, { cause: err });

@@ -92,6 +92,8 @@ const EID_FIELDS: Record<keyof EidIdentity, { type: Field; required: boolean }> 
   ph: { type: 'bstr', required: false },
 };
 
+const EID_FIELD_LIST = Object.entries(EID_FIELDS) as [keyof EidIdentity, { type: Field; required: boolean }][];
+
 function fieldOk(type: Field, v: unknown): boolean {
   switch (type) {
     case 'tstr':
@@ -105,9 +107,19 @@ function fieldOk(type: Field, v: unknown): boolean {
   }
 }
 
+/**
+ * True for a calendar date of the proleptic Gregorian calendar (what `Date` accepts for years
+ * 0000–9999), given text already shaped `YYYY-MM-DD`. Arithmetic rather than a Date round trip:
+ * three dates per code made this the verifier's costliest step after the signature.
+ */
 function isRealDate(iso: string): boolean {
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const length = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= length;
 }
 
 /**
@@ -119,7 +131,7 @@ export function readEidIdentity(value: unknown): { identity?: EidIdentity; probl
   if (!(value instanceof Map)) return { problems: ['eid is missing or not a map'] };
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(EID_FIELDS) as [keyof EidIdentity, { type: Field; required: boolean }][]) {
+  for (const [key, spec] of EID_FIELD_LIST) {
     const v: unknown = value.get(key);
     if (v === undefined) {
       if (spec.required) problems.push(`eid.${key} missing`);

@@ -35,6 +35,15 @@ function verdict(reasons: Reason[], extra: Omit<Verdict, 'result' | 'reasons'> =
   return { result: resultOf(reasons), reasons, ...extra };
 }
 
+/** A Verdict being assembled by checkSigned. */
+type VerdictDraft = { -readonly [K in keyof Verdict]: Verdict[K] };
+
+/** The draft's result, from the reasons gathered into it. */
+function settle(draft: VerdictDraft): Verdict {
+  draft.result = resultOf(draft.reasons);
+  return draft;
+}
+
 /** Text → COSE_Sign1 and its payload map, or the reason the bytes are not a well-formed code. */
 function unwrap(body: string, format: DocumentFormat): { cose: CoseSign1; payload: Map<unknown, unknown> } {
   const z = decodeBase45(body);
@@ -72,13 +81,24 @@ function keyChecks(key: TrustedKey, format: DocumentFormat, claims: CwtClaims, e
   return out;
 }
 
+const DAY_SECONDS = 86_400;
+// The date of the day last asked for: every code checked on one day needs the same string, and
+// formatting it through Date on each call cost about 0.4 µs of a verifier budget of ~15 µs.
+let lastDay = Number.NaN;
+let lastDate = '';
+
 /** Calendar date (YYYY-MM-DD) of a NumericDate in China's local time. */
 export function chinaDate(seconds: number): string {
-  return new Date((seconds + CHINA_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
+  const day = Math.floor((seconds + CHINA_OFFSET_SECONDS) / DAY_SECONDS);
+  if (day !== lastDay) {
+    lastDate = new Date(day * DAY_SECONDS * 1000).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
-function documentNumberOk(id: EidIdentity): boolean {
-  const dn = normalizeDocumentNumber(id.dn);
+/** `dn` is the document number already normalised (any `x` upper-cased). */
+function documentNumberOk(id: EidIdentity, dn: string): boolean {
   if (dn.length === 18) return hasValidCheckCharacter(dn) && birthDateOf(dn) === id.db;
   // A 2017 foreigner's permanent residence card number has 15 characters and no GB 11643 check.
   if (id.dt === 'CN-FPR') return /^[A-Z]{3}\d{12}$/.test(dn);
@@ -86,10 +106,10 @@ function documentNumberOk(id: EidIdentity): boolean {
   return true;
 }
 
-function eidSubject(id: EidIdentity): Subject {
+function eidSubject(id: EidIdentity, dn: string): Subject {
   const s: Subject = {
     documentType: id.dt,
-    documentNumber: normalizeDocumentNumber(id.dn),
+    documentNumber: dn,
     name: id.nm,
     sex: id.sx,
     birthDate: id.db,
@@ -124,7 +144,7 @@ export function verifyCode(text: string, ctx: VerifyContext): Verdict {
 }
 
 function checkSigned(cose: CoseSign1, payload: Map<unknown, unknown>, format: DocumentFormat, ctx: VerifyContext): Verdict {
-  const policy: VerifyPolicy = { ...DEFAULT_POLICY, ...ctx.policy };
+  const policy: VerifyPolicy = ctx.policy ? { ...DEFAULT_POLICY, ...ctx.policy } : DEFAULT_POLICY;
   const now = ctx.now;
   const reasons: Reason[] = [];
   const kid = cose.kid ? hex(cose.kid) : undefined;
@@ -152,12 +172,14 @@ function checkSigned(cose: CoseSign1, payload: Map<unknown, unknown>, format: Do
   if (!key) reasons.push('unknown_kid');
   else reasons.push(...keyChecks(key, format, claims, eid, dcc, now));
 
-  const base = { format, ...(kid ? { kid } : {}) };
+  // Filled in place rather than spread together: this runs once per scan, beside a ~50 µs signature check.
+  const out: VerdictDraft = { result: 'valid', reasons, format };
+  if (kid !== undefined) out.kid = kid;
   // Without a known algorithm and key the signature cannot be checked: nothing after it counts.
-  if (!algKnown || !key) return verdict(reasons, base);
+  if (!algKnown || !key) return settle(out);
   if (!key.key.verify(cose.alg!, coseToBeSigned(cose), cose.signature)) {
     reasons.push('bad_signature');
-    return verdict(reasons, base);
+    return settle(out);
   }
 
   if (claimProblems.length > 0) reasons.push('bad_claims');
@@ -168,11 +190,12 @@ function checkSigned(cose: CoseSign1, payload: Map<unknown, unknown>, format: Do
   if (format === 'eid' && claims.exp !== undefined && claims.iat !== undefined && claims.exp - claims.iat > policy.maxLifetimeSeconds) {
     reasons.push('lifetime_too_long');
   }
-  if (eid) {
-    if (!documentNumberOk(eid)) reasons.push('bad_document_number');
+  const documentNumber = eid ? normalizeDocumentNumber(eid.dn) : undefined;
+  if (eid && documentNumber !== undefined) {
+    if (!documentNumberOk(eid, documentNumber)) reasons.push('bad_document_number');
     const today = chinaDate(now);
     if (eid.vf > today || (eid.vt !== undefined && today > eid.vt)) reasons.push('document_expired');
-    if (ctx.status?.holds(eid.dt, normalizeDocumentNumber(eid.dn))) reasons.push('revoked');
+    if (ctx.status?.holds(eid.dt, documentNumber)) reasons.push('revoked');
   }
   const ctiHex = claims.cti ? hex(claims.cti) : undefined;
   if (format === 'eid' && ctiHex !== undefined && ctx.replay?.wasAccepted(ctiHex)) reasons.push('replayed');
@@ -182,12 +205,10 @@ function checkSigned(cose: CoseSign1, payload: Map<unknown, unknown>, format: Do
   if (ctx.status?.nextUpdate !== undefined && now > ctx.status.nextUpdate + grace) reasons.push('stale_status_list');
   if (!ctx.clockTrusted) reasons.push('clock_unsynced');
 
-  const subject = eid ? eidSubject(eid) : dcc?.subject;
-  return verdict(reasons, {
-    ...base,
-    ...(subject ? { subject } : {}),
-    ...(claims.iss !== undefined ? { issuer: claims.iss } : {}),
-    ...(ctiHex !== undefined ? { ctiHex } : {}),
-    ...(claims.exp !== undefined ? { expiresAt: claims.exp } : {}),
-  });
+  const subject = eid && documentNumber !== undefined ? eidSubject(eid, documentNumber) : dcc?.subject;
+  if (subject) out.subject = subject;
+  if (claims.iss !== undefined) out.issuer = claims.iss;
+  if (ctiHex !== undefined) out.ctiHex = ctiHex;
+  if (claims.exp !== undefined) out.expiresAt = claims.exp;
+  return settle(out);
 }
