@@ -9,6 +9,9 @@ const COMMANDS: Record<string, Command> = {
   decode: { summary: 'read the QR code in PNG/JPEG images (one line per image)', load: () => import('./decode.js') },
   'read-card': { summary: 'wait for an ID card on a serial reader and print its fields as JSON', load: () => import('./read-card.js') },
   doctor: { summary: 'list serial ports, cameras and GPIO; say what is wrong with the configured devices', load: () => import('./doctor.js') },
+  enrol: { summary: "register this kiosk's device key with the bureau (one-time code)", load: () => import('./enrol.js') },
+  sync: { summary: 'sync with the bureau: signed time, lists, audit upload', load: () => import('./sync.js') },
+  audit: { summary: "check the kiosk's audit log end to end (audit verify)", load: () => import('./audit.js') },
 };
 
 export function usage(): string {

@@ -13,6 +13,13 @@ export interface MetaValues {
   pseudonym_key: Uint8Array;
   /** The latest trusted time ever seen, ms since the epoch (main/sync). */
   clock_floor: number;
+  /** The bureau this device enrolled with (main/sync). */
+  bureau_url: string;
+  /** The bureau's X25519 public key guest registrations are sealed to, raw 32 bytes (main/sync). */
+  bureau_seal_key: Uint8Array;
+  /** The ETags the bureau gave the TL1 and SL1 in force, sent back as If-None-Match (main/sync). */
+  etag_tl1: string;
+  etag_sl1: string;
 }
 
 export type MetaKey = keyof MetaValues;
@@ -22,6 +29,10 @@ const KIND: { readonly [K in MetaKey]: 'text' | 'bytes' | 'integer' } = {
   device_key: 'bytes',
   pseudonym_key: 'bytes',
   clock_floor: 'integer',
+  bureau_url: 'text',
+  bureau_seal_key: 'bytes',
+  etag_tl1: 'text',
+  etag_sl1: 'text',
 };
 
 export interface MetaRepository {
