@@ -11,6 +11,7 @@ const COMMANDS: Record<string, Command> = {
   doctor: { summary: 'list serial ports, cameras and GPIO; say what is wrong with the configured devices', load: () => import('./doctor.js') },
   enrol: { summary: "register this kiosk's device key with the bureau (one-time code)", load: () => import('./enrol.js') },
   sync: { summary: 'sync with the bureau: signed time, lists, audit upload', load: () => import('./sync.js') },
+  pin: { summary: 'set the operator PIN in a kiosk config file (reads the PIN from stdin)', load: () => import('../../config/pin.js') },
   audit: { summary: "check the kiosk's audit log end to end (audit verify)", load: () => import('./audit.js') },
 };
 

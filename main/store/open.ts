@@ -5,6 +5,7 @@ import { auditRepository, type AuditRepository } from './audit.js';
 import { StoreError } from './errors.js';
 import { metaRepository, type MetaRepository } from './meta.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+import { replayRepository, type ReplayRepository } from './replay.js';
 import { trustRepository, type TrustRepository } from './trust.js';
 
 export interface StoreOptions {
@@ -25,6 +26,8 @@ export interface Store {
   readonly meta: MetaRepository;
   readonly trust: TrustRepository;
   readonly audit: AuditRepository;
+  /** Digital-ID tokens accepted on this kiosk (replay refusal across restarts). */
+  readonly replay: ReplayRepository;
   /** Runs `fn` in one IMMEDIATE transaction: several repository calls commit together or not at all. */
   transaction<T>(fn: () => T): T;
   /** The connection's settings as SQLite reports them (for diagnostics and tests). */
@@ -66,6 +69,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     meta: metaRepository(db),
     trust: trustRepository(db),
     audit: auditRepository(db),
+    replay: replayRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     settings: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),
