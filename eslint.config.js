@@ -14,13 +14,15 @@ const allowed = {
   'main/audit': ['main/store'],
   'main/sync': ['main/trust', 'main/audit', 'main/verify', 'main/store'],
   'main/kiosk': ['main/verify', 'main/trust', 'main/audit', 'main/sync', 'main/store', 'main/api', 'drivers', 'config'],
-  'main/shell': ['main/kiosk', 'main/api', 'config'],
+  // The shell's entry also serves `verikiosk <command>` headless: the packaged app has no other Node.
+  'main/shell': ['main/kiosk', 'main/api', 'main/cli', 'config'],
   'main/web': ['main/kiosk', 'main/api', 'config'],
   'main/cli': ['main/verify', 'main/trust', 'main/audit', 'main/sync', 'main/store', 'main/kiosk', 'main/api', 'main/web', 'drivers', 'config'],
   drivers: [],
   renderer: ['main/api'],
   config: [],
-  tools: ['main/verify', 'main/trust', 'main/audit', 'main/sync', 'main/store', 'main/kiosk', 'main/api', 'drivers', 'config'],
+  // The launcher (tools/start.ts, tools/demo) runs browser mode or the Electron shell around the kiosk.
+  tools: ['main/verify', 'main/trust', 'main/audit', 'main/sync', 'main/store', 'main/kiosk', 'main/api', 'main/web', 'main/shell', 'drivers', 'config'],
 };
 const guarded = Object.keys(allowed);
 const zones = guarded.flatMap((target) =>

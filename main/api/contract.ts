@@ -168,7 +168,7 @@ export type ServerMessage =
   | { readonly kind: 'state'; readonly id?: number; readonly state: KioskState }
   | { readonly kind: 'operator'; readonly status: OperatorStatus };
 
-export const IPC_CHANNELS = { command: 'verikiosk:command', getState: 'verikiosk:get-state', state: 'verikiosk:state', operator: 'verikiosk:operator' } as const;
+export { IPC_CHANNELS } from './channels.js';
 
 /** `110105194912310021` → `110105********0021`: the clerk sees enough to compare, a passer-by not. */
 export function maskDocumentNumber(number: string): string {
