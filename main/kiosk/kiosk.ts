@@ -590,6 +590,8 @@ async function compose(options: StartKioskOptions, profile: SiteProfile, log: Ki
         if (!sync) return { ok: false, error: 'failed' };
         const report = await sync.syncNow();
         refreshNotices();
+        // The console shows the outcome at once, success or not, rather than at the next periodic push.
+        pushOperator();
         return report.ok ? { ok: true, operator: operatorStatus() } : { ok: false, error: 'failed' };
       }
       case 'simulate':
