@@ -6,24 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { AuditLog, generateBureauKeyPair, systemClock, type AuditEvent } from '../main/audit/index.js';
+import { AuditLog, generateBureauKeyPair, systemClock } from '../main/audit/index.js';
 import { openStore } from '../main/store/index.js';
+import { verificationEvent } from './fixtures.js';
 import { fmtUs, report, summarize } from './lib.js';
 
 const BLOCKS = 30;
 const PER_BLOCK = 100;
-
-const event = (i: number): AuditEvent => ({
-  kind: 'verification',
-  result: 'valid',
-  reasons: [],
-  format: 'eid',
-  kid: '0011223344556677',
-  trustListSeq: 41,
-  statusListSeq: 977,
-  source: 'qr',
-  document: { type: 'ID', number: `1101051949123${String(i % 100000).padStart(5, '0')}` },
-});
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'verikiosk-bench-'));
@@ -38,7 +27,7 @@ export async function run(): Promise<void> {
     const store = openStore(join(dir, 'audit.db'));
     const bureau = await generateBureauKeyPair();
     const log = AuditLog.open(store, { clock: systemClock(() => true), bureauPublicKey: bureau.publicKey });
-    const sample = await log.append(event(0));
+    const sample = await log.append(verificationEvent(0));
     const body = crypto.getRandomValues(new Uint8Array(sample.bytes.length));
 
     const anchorUs: number[] = [];
@@ -47,7 +36,7 @@ export async function run(): Promise<void> {
     // Warm-up both paths, then alternate blocks so drift in disk or load hits both alike.
     for (let i = 0; i < 300; i++) {
       insert.run(body);
-      await log.append(event(i));
+      await log.append(verificationEvent(i));
     }
     const anchorBlock = (): void => {
       for (let i = 0; i < PER_BLOCK; i++) {
@@ -59,7 +48,7 @@ export async function run(): Promise<void> {
     const oursBlock = async (): Promise<void> => {
       for (let i = 0; i < PER_BLOCK; i++) {
         const t0 = performance.now();
-        await log.append(event(i));
+        await log.append(verificationEvent(i));
         oursUs.push((performance.now() - t0) * 1000);
       }
     };

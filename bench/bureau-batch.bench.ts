@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { AuditLog, MerkleFrontier, treeHeadBytes } from '../main/audit/index.js';
 import { openStore } from '../main/store/index.js';
 import { startBureau } from '../tools/bureau/index.js';
+import { verificationEvent } from './fixtures.js';
 import { fmtUs, report, summarize } from './lib.js';
 
 const BATCH = 500;
@@ -27,17 +28,7 @@ export async function run(): Promise<void> {
       bureauPublicKey: bureau.sealPublicKey,
     });
     for (let i = 0; i < BATCH * BATCHES; i++) {
-      await log.append({
-        kind: 'verification',
-        result: 'valid',
-        reasons: [],
-        format: 'eid',
-        kid: '0011223344556677',
-        trustListSeq: 41,
-        statusListSeq: 977,
-        source: 'qr',
-        document: { type: 'CN-RIC', number: `1101051990030${String(i).padStart(5, '0')}` },
-      });
+      await log.append(verificationEvent(i));
     }
     // The kiosk's side, prepared before timing: bodies and a head signed at each batch's end.
     const key = createPrivateKey({ key: Buffer.from(store.meta.get('device_key')!), format: 'der', type: 'pkcs8' });

@@ -11,27 +11,14 @@ import { encodeCbor } from '../main/verify/cbor.js';
 import { decodeCoseSign1 } from '../main/verify/cose.js';
 import type { TrustView, Verdict, VerifyContext } from '../main/verify/types.js';
 import { verifyCode } from '../main/verify/verifier.js';
-import { loadAnchors } from '../main/trust/anchors.js';
-import { acceptStatusList, acceptTrustList } from '../main/trust/lists.js';
 import { trustViewFromPem } from '../main/trust/trust-list.js';
-import {
-  citizenIdNumber,
-  generateIssuerKey,
-  issueEid,
-  signCoseSign1,
-  signStatusList,
-  signTrustList,
-  type EidHolder,
-  type IssuerAlg,
-  type IssuerKey,
-} from '../tools/issuer/index.js';
+import { SAMPLE_HOLDERS, issueEid, signCoseSign1, type EidHolder, type IssuerAlg, type IssuerKey } from '../tools/issuer/index.js';
+import { NOW, verifierLists } from './fixtures.js';
 import { fmtUs, report, summarize, timeEach } from './lib.js';
 
 const CASES = 100_000;
 const SLOW_KEPT = 25;
 const YIELD_EVERY = 100;
-const NOW = 1_750_000_000;
-const DAY = 86_400;
 const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const DCC_ROOT = '../shared/corpus/dcc';
 
@@ -356,20 +343,12 @@ function generators(seeds: readonly Seed[], signers: readonly Seed[], r: () => n
 export async function run(): Promise<void> {
   const seedValue = Number(process.env.FUZZ_SEED ?? 20_250_615);
   const r = rng(seedValue);
-  const bureau = generateIssuerKey('ES256');
-  const anchors = loadAnchors(bureau.publicKeyPem());
   const algs: IssuerAlg[] = ['ES256', 'EdDSA', 'PS256', 'SM2'];
-  const keys = Object.fromEntries(algs.map((alg) => [alg, generateIssuerKey(alg)])) as Record<IssuerAlg, IssuerKey>;
-  const tl = acceptTrustList(
-    signTrustList(bureau, { seq: 1, iat: NOW, nu: NOW + 7 * DAY, keys: algs.map((alg) => ({ iss: `CN-${alg}`, spki: keys[alg].spki })) }),
-    anchors,
-    {},
-  ).list;
-  const status = acceptStatusList(
-    signStatusList(bureau, { seq: 1, iat: NOW, nu: NOW + 7 * DAY, salt: new Uint8Array(16), documents: [{ dt: 'CN-RIC', dn: citizenIdNumber('110108', '1975-06-18', 51) }] }),
-    anchors,
-    {},
-  ).list;
+  const revoked = SAMPLE_HOLDERS.wangWu;
+  const { issuers: keys, trust: tl, status } = verifierLists({
+    algs,
+    status: { salt: new Uint8Array(16), documents: [{ dt: revoked.documentType, dn: revoked.documentNumber }] },
+  });
   const dcc = dccSeeds();
   const installed = trustViewFromPem(dcc.pem);
   const trust: TrustView = { findKey: (kid) => tl.findKey(kid) ?? installed.findKey(kid), nextUpdate: tl.nextUpdate };

@@ -11,27 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { AuditLog, systemClock, type AuditEvent } from '../main/audit/index.js';
+import { AuditLog, systemClock } from '../main/audit/index.js';
 import { openStore } from '../main/store/index.js';
 import { BureauClient, BureauSync, enrol } from '../main/sync/index.js';
+import { verificationEvent } from './fixtures.js';
 import { fmtUs, report } from './lib.js';
 
 const RECORDS = 100_000;
 const BATCH = 500;
 const RESOLUTION_MS = 5;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-const event = (i: number): AuditEvent => ({
-  kind: 'verification',
-  result: i % 17 === 0 ? 'invalid' : 'valid',
-  reasons: i % 17 === 0 ? ['revoked'] : [],
-  format: 'eid',
-  kid: '0011223344556677',
-  trustListSeq: 41,
-  statusListSeq: 977,
-  source: 'qr',
-  document: { type: 'CN-RIC', number: `1101051949123${String(i % 100_000).padStart(5, '0')}` },
-});
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'verikiosk-drain-'));
@@ -42,7 +31,7 @@ export async function run(): Promise<void> {
     const setup = openStore(path, { durable: false });
     await enrol({ bureauUrl: bureau.url, code: bureau.codes[0]!, store: setup });
     const writer = AuditLog.open(setup, { clock: systemClock(() => true) });
-    for (let i = 0; i < RECORDS; i++) void writer.append(event(i));
+    for (let i = 0; i < RECORDS; i++) void writer.append(verificationEvent(i, 17));
     setup.close();
 
     // The kiosk as it runs: a durable store, default batch size and rate bound.

@@ -14,38 +14,15 @@ import { inflateBounded } from '../main/verify/inflate.js';
 import { importSpki } from '../main/verify/keys.js';
 import type { VerifyContext } from '../main/verify/types.js';
 import { verifyCode } from '../main/verify/verifier.js';
-import { loadAnchors } from '../main/trust/anchors.js';
-import { acceptStatusList, acceptTrustList } from '../main/trust/lists.js';
-import {
-  citizenIdNumber,
-  generateIssuerKey,
-  issueEid,
-  signStatusList,
-  signTrustList,
-  type EidHolder,
-  type IssuerAlg,
-  type IssuerKey,
-} from '../tools/issuer/index.js';
+import { SAMPLE_HOLDERS, issueEid, type IssuerKey } from '../tools/issuer/index.js';
+import { DAY, NOW, verifierLists } from './fixtures.js';
 import { fmtUs, report, summarize, type Timing } from './lib.js';
 
-const NOW = 1_750_000_000;
-const DAY = 86_400;
 const STATUS_ENTRIES = 100_000;
 const FILLER_KEYS = 47;
 const RATIO_GOAL = 1.3;
 
-const holder: EidHolder = {
-  documentType: 'CN-RIC',
-  documentNumber: citizenIdNumber('110105', '1990-03-07', 123),
-  name: '张三',
-  sex: 1,
-  ethnicity: '01',
-  birthDate: '1990-03-07',
-  address: '北京市朝阳区示例路1号',
-  authority: '北京市公安局朝阳分局',
-  validFrom: '2020-05-01',
-  validTo: '2040-05-01',
-};
+const holder = SAMPLE_HOLDERS.zhangSan;
 
 /**
  * Times `a` and `b` in alternating rounds of `batch` calls each (order swapped every round), so
@@ -107,40 +84,20 @@ interface Case {
 }
 
 export async function run(): Promise<void> {
-  const bureau = generateIssuerKey('ES256');
-  const anchors = loadAnchors(bureau.publicKeyPem());
-  const issuers: Partial<Record<IssuerAlg, IssuerKey>> = {
-    ES256: generateIssuerKey('ES256'),
-    EdDSA: generateIssuerKey('EdDSA'),
-    SM2: generateIssuerKey('SM2'),
-  };
-  const fillers = Array.from({ length: FILLER_KEYS }, () => generateIssuerKey('ES256'));
-  const tlBytes = signTrustList(bureau, {
-    seq: 1,
-    iat: NOW,
-    nu: NOW + 7 * DAY,
-    keys: [
-      ...Object.entries(issuers).map(([alg, key]) => ({ iss: `CN-${alg}`, spki: key.spki, dt: ['CN-RIC', 'CN-HMT'], nbf: NOW - DAY, exp: NOW + 365 * DAY })),
-      ...fillers.map((key, i) => ({ iss: `CN-FILL-${i}`, spki: key.spki })),
-    ],
+  const { bureau, issuers, tlBytes, slBytes, trust, status } = verifierLists({
+    algs: ['ES256', 'EdDSA', 'SM2'],
+    entry: { dt: ['CN-RIC', 'CN-HMT'], nbf: NOW - DAY, exp: NOW + 365 * DAY },
+    fillerKeys: FILLER_KEYS,
+    status: { salt: new Uint8Array(randomBytes(16)), entries: new Uint8Array(randomBytes(STATUS_ENTRIES * 8)) },
   });
-  const slBytes = signStatusList(bureau, {
-    seq: 1,
-    iat: NOW,
-    nu: NOW + 7 * DAY,
-    salt: new Uint8Array(randomBytes(16)),
-    entries: new Uint8Array(randomBytes(STATUS_ENTRIES * 8)),
-  });
-  const trust = acceptTrustList(tlBytes, anchors, {}).list;
-  const status = acceptStatusList(slBytes, anchors, {}).list;
   const ctx: VerifyContext = { now: NOW, clockTrusted: true, trust, status };
   console.log(`  trust list: ${trust.keys.length} keys; status list: ${status.size.toLocaleString('en')} entries; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} CPUs`);
 
   const cases: Case[] = [
-    { name: 'ES256, compressed', key: issuers.ES256!, compress: true },
-    { name: 'ES256, uncompressed', key: issuers.ES256!, compress: false },
-    { name: 'EdDSA, compressed', key: issuers.EdDSA!, compress: true },
-    { name: 'SM2-SM3, compressed', key: issuers.SM2!, compress: true },
+    { name: 'ES256, compressed', key: issuers.ES256, compress: true },
+    { name: 'ES256, uncompressed', key: issuers.ES256, compress: false },
+    { name: 'EdDSA, compressed', key: issuers.EdDSA, compress: true },
+    { name: 'SM2-SM3, compressed', key: issuers.SM2, compress: true },
   ];
   for (const c of cases) {
     const issued = issueEid(c.key, { iss: `CN-${c.key.alg}`, holder, iat: NOW }, { compress: c.compress });
@@ -170,7 +127,7 @@ export async function run(): Promise<void> {
     if (c.key.alg === 'ES256') stages(issued.text, c.compress, ctx, bare);
   }
 
-  cliStart(bureau, issuers.ES256!, tlBytes, slBytes);
+  cliStart(bureau, issuers.ES256, tlBytes, slBytes);
 }
 
 /** Where the time of one ES256 verification goes, stage by stage (each stage timed on its own). */

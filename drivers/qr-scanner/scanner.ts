@@ -2,9 +2,10 @@
 // one on a serial port (USB CDC or RS-232), which reopens the port after an unplug.
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
+import { DeviceSupervisor, type ConnectionReport, type DeviceHealth, type Disconnect } from '../supervision/supervisor.js';
 import { checkFraming, QrCodeParser, type CheckedFraming, type QrFraming, type ScannerMessage } from './parser.js';
 
-export type QrScannerHealth = { state: 'ready' } | { state: 'absent'; why: string } | { state: 'faulty'; why: string };
+export type QrScannerHealth = DeviceHealth;
 
 /** One code as the scanner read it; `at` is milliseconds since the epoch on the driver's clock. */
 export interface QrScan {
@@ -69,24 +70,19 @@ const FRAMING_KEYS = new Set(['terminator', 'prefix', 'suffix', 'interByteTimeou
 /** What the OS answers on a line whose device is gone (a hung-up tty answers ioctls with EIO). */
 const GONE = /Input\/output error|EIO|ENXIO|ENODEV|No such device|bad file descriptor|EBADF/i;
 
-/** The real scanner on a serial port. */
+/**
+ * The real scanner on a serial port. Opening, noticing the port go, reopening it with doubling
+ * back-off and the health that follows are the DeviceSupervisor's; this class owns the line.
+ */
 export class SerialQrScanner extends EventEmitter<QrScannerEvents> implements QrScanner {
   readonly path: string;
   readonly baudRate: number;
   readonly framing: CheckedFraming;
   private readonly openPort: SerialLineFactory;
   private readonly now: () => number;
-  private readonly firstDelayMs: number;
-  private readonly maxDelayMs: number;
   private readonly probeMs: number;
-  private current: QrScannerHealth = { state: 'absent', why: 'not started' };
+  private readonly supervisor: DeviceSupervisor;
   private running = false;
-  private port: SerialLine | undefined;
-  private parser: QrCodeParser | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private probeTimer: NodeJS.Timeout | undefined;
-  private connecting: Promise<void> | undefined;
-  private failures = 0;
   private dropped = 0;
 
   constructor(options: SerialQrScannerOptions) {
@@ -111,105 +107,63 @@ export class SerialQrScanner extends EventEmitter<QrScannerEvents> implements Qr
     this.baudRate = baudRate;
     this.openPort = openPort;
     this.now = now;
-    this.firstDelayMs = firstMs;
-    this.maxDelayMs = maxMs;
     this.probeMs = probeMs;
+    this.supervisor = new DeviceSupervisor({
+      name: 'QR scanner',
+      connect: (report) => this.connect(report),
+      describeError: (err) => describeOpenFailure(path, err),
+      // Exact doubling, and a port that opened counts as healthy: after a loss the next reopen is firstMs away.
+      backOff: { firstMs, maxMs, factor: 2, jitter: 0 },
+      stableMs: 0,
+    });
+    this.supervisor.on('health', (health) => this.emit('health', health));
   }
 
   get health(): QrScannerHealth {
-    return this.current;
+    return this.supervisor.health;
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.dropped = 0;
-    this.failures = 0;
-    await this.attempt();
+    await this.supervisor.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    await this.connecting;
-    const port = this.port;
-    this.detach();
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    this.report({ state: 'absent', why: 'stopped' });
+    await this.supervisor.stop();
   }
 
-  private attempt(): Promise<void> {
-    this.retryTimer = undefined;
-    this.connecting = this.connect().finally(() => (this.connecting = undefined));
-    return this.connecting;
-  }
-
-  private async connect(): Promise<void> {
-    if (!this.running) return;
+  /** Opens the port and wires it up; what it returns closes it again (after a loss, or on stop). */
+  private async connect(report: ConnectionReport): Promise<Disconnect> {
     const port = this.openPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
     // An 'error' without a listener would crash the kiosk; the open callback and 'close' carry what matters.
-    port.on('error', (err: Error) => this.fail(port, { state: 'faulty', why: err.message }));
+    port.on('error', (err: Error) => report.lost({ state: 'faulty', why: err.message }));
     const opened = await new Promise<Error | null>((resolve) => port.open((err) => resolve(err ?? null)));
     if (opened) {
       port.removeAllListeners();
-      this.report(describeOpenFailure(this.path, opened));
-      this.retryLater();
-      return;
+      throw opened;
     }
-    if (!this.running) {
-      port.removeAllListeners();
-      await new Promise<void>((resolve) => port.close(() => resolve()));
-      return;
-    }
-    this.failures = 0;
     const parser = new QrCodeParser(this.framing);
     parser.on('data', (message: ScannerMessage) => this.deliver(message));
     port.on('data', (chunk: Buffer) => parser.write(chunk));
     port.on('close', (err?: Error & { disconnected?: boolean }) => {
-      this.fail(port, { state: 'absent', why: err?.disconnected ? `disconnected: ${err.message}` : 'port closed' });
+      report.lost({ state: 'absent', why: err?.disconnected ? `disconnected: ${err.message}` : 'port closed' });
     });
-    this.port = port;
-    this.parser = parser;
     // serialport's unix read (bindings-cpp 13, issue #162) can spin on the zero-byte reads of a hung-up tty
     // instead of reporting the disconnect; the modem-status ioctl fails with EIO there, so ask it.
-    if (this.probeMs > 0) this.probeTimer = setInterval(() => this.probe(port), this.probeMs);
-    this.report({ state: 'ready' });
-  }
-
-  /** The port went away or broke: drop it (and any half-read code) and try again later. */
-  private fail(port: SerialLine, health: QrScannerHealth): void {
-    if (port !== this.port || !this.running) return;
-    this.detach();
-    if (port.isOpen) port.close(() => undefined);
-    this.report(health);
-    this.retryLater();
-  }
-
-  private probe(port: SerialLine): void {
-    port.get((err) => {
-      // Other failures (a pty or adapter without modem lines says ENOTTY) say nothing about presence.
-      if (err && GONE.test(err.message)) this.fail(port, { state: 'absent', why: `disconnected: ${err.message}` });
-    });
-  }
-
-  private detach(): void {
-    clearInterval(this.probeTimer);
-    this.probeTimer = undefined;
-    this.port?.removeAllListeners();
-    // Errors of a port being discarded must not become uncaught exceptions.
-    this.port?.on('error', () => undefined);
-    this.parser?.destroy();
-    this.port = undefined;
-    this.parser = undefined;
-  }
-
-  private retryLater(): void {
-    if (!this.running || this.retryTimer) return;
-    const delay = Math.min(this.firstDelayMs * 2 ** this.failures, this.maxDelayMs);
-    this.failures += 1;
-    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+    const probeTimer = this.probeMs > 0 ? setInterval(() => probe(port, report), this.probeMs) : undefined;
+    // Dropping the port drops any half-read code with it.
+    return async () => {
+      clearInterval(probeTimer);
+      port.removeAllListeners();
+      // Errors of a port being discarded must not become uncaught exceptions.
+      port.on('error', () => undefined);
+      parser.destroy();
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    };
   }
 
   private deliver(message: ScannerMessage): void {
@@ -220,25 +174,26 @@ export class SerialQrScanner extends EventEmitter<QrScannerEvents> implements Qr
       this.emit('too_long', { dropped: this.dropped, at: this.now() });
     }
   }
+}
 
-  private report(health: QrScannerHealth): void {
-    const before = this.current;
-    this.current = health;
-    const same = before.state === health.state && (before.state === 'ready' || (health.state !== 'ready' && before.why === health.why));
-    if (!same) this.emit('health', health);
-  }
+function probe(port: SerialLine, report: ConnectionReport): void {
+  port.get((err) => {
+    // Other failures (a pty or adapter without modem lines says ENOTTY) say nothing about presence.
+    if (err && GONE.test(err.message)) report.lost({ state: 'absent', why: `disconnected: ${err.message}` });
+  });
 }
 
 /** A missing device is absent (it may be plugged in later); anything else is a fault to fix. */
-function describeOpenFailure(path: string, err: Error): QrScannerHealth {
-  if (/No such file or directory|No such device|does not exist|File not found|ENOENT|ENODEV|ENXIO/i.test(err.message)) {
+function describeOpenFailure(path: string, err: unknown): QrScannerHealth {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/No such file or directory|No such device|does not exist|File not found|ENOENT|ENODEV|ENXIO/i.test(message)) {
     return { state: 'absent', why: `no device at ${path}` };
   }
-  if (/Permission denied|EACCES/i.test(err.message)) {
+  if (/Permission denied|EACCES/i.test(message)) {
     return { state: 'faulty', why: `permission denied on ${path}: add the kiosk user to the dialout group` };
   }
-  if (/lock|busy|EBUSY/i.test(err.message)) {
+  if (/lock|busy|EBUSY/i.test(message)) {
     return { state: 'faulty', why: `${path} is in use by another program` };
   }
-  return { state: 'faulty', why: err.message };
+  return { state: 'faulty', why: message };
 }

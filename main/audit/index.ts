@@ -1,6 +1,6 @@
 // The audit log: records, hash chain, Merkle tree and signed tree heads, sealed personal data,
 // the outbox state, and `audit verify`. Everything the kiosk and the bureau share about it.
-export { AuditLog, type AppendedRecord, type AuditLogOptions, type OutboxRecord } from './log.js';
+export { AuditLog, type AppendedRecord, type AuditLogOptions, type OutboxRecord, type StoredRecord } from './log.js';
 export { auditVerify, type AuditProblem, type AuditVerifyReport } from './verify.js';
 export { AuditError, AUDIT_ERROR_CODES, type AuditErrorCode } from './errors.js';
 export { systemClock, type AuditClock } from './clock.js';

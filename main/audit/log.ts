@@ -34,6 +34,9 @@ export interface OutboxRecord {
   readonly sealed?: SealedPayload;
 }
 
+/** A record as stored: its body is null once purged, `sealed` absent once acknowledged (or never sealed). */
+export type StoredRecord = Omit<OutboxRecord, 'body'> & { readonly body: Uint8Array | null };
+
 /**
  * Durability: one SQLite transaction per append on a synchronous=FULL store; the promise from
  * `append` resolves only after COMMIT returned, i.e. after the WAL was fsynced (an append with
@@ -211,20 +214,29 @@ export class AuditLog {
     const from = this.acknowledgedSeq() + 1;
     const to = Math.min(this.#seq, from + Math.max(0, limit) - 1);
     if (to < from) return [];
+    return this.records(from, to).map((record) => {
+      const { body } = record;
+      if (body === null) throw new AuditError('corrupt_log', `record ${record.seq} lost its body before the bureau acknowledged it`);
+      return { ...record, body };
+    });
+  }
+
+  /**
+   * Records `from..to` as stored, in order, each with its sealed payload while one is kept. Bodies
+   * purged and payloads deleted are left for the caller to judge: what is fatal depends on why it reads.
+   */
+  records(from: number, to: number): StoredRecord[] {
     const sealed = new Map(this.#store.audit.sealedRange(from, to).map((s) => [s.seq, s]));
-    const out: OutboxRecord[] = [];
-    for (const row of this.#store.audit.rows(from, to)) {
-      if (row.body === null) throw new AuditError('corrupt_log', `record ${row.seq} lost its body before the bureau acknowledged it`);
+    return [...this.#store.audit.rows(from, to)].map((row) => {
       const s = sealed.get(row.seq);
-      out.push({
+      return {
         seq: row.seq,
         body: row.body,
         leafHash: row.leafHash,
         chainHash: row.chainHash,
         ...(s ? { sealed: { suite: s.suite, enc: s.enc, ciphertext: s.ciphertext } } : {}),
-      });
-    }
-    return out;
+      };
+    });
   }
 
   /**

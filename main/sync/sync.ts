@@ -476,25 +476,17 @@ export class BureauSync extends EventEmitter<BureauSyncEvents> {
 
   /** Records already acknowledged, read again for a bureau that lost them — possible only while their bodies and sealed payloads remain. */
   #resend(from: number, to: number): OutboxRecord[] {
-    const sealed = new Map(this.#store.audit.sealedRange(from, to).map((s) => [s.seq, s]));
-    const out: OutboxRecord[] = [];
-    for (const row of this.#store.audit.rows(from, to)) {
-      const s = sealed.get(row.seq);
-      if (row.body === null || (!s && decodeRecord(row.body).sealed)) {
+    return this.#log.records(from, to).map((record) => {
+      const { body } = record;
+      // A record marked sealed whose payload was deleted is as lost as one whose body was purged.
+      if (body === null || (!record.sealed && decodeRecord(body).sealed)) {
         throw new SyncError(
           'resend_impossible',
-          `the bureau holds only ${from - 1} records but record ${row.seq} was purged here after an earlier acknowledgement: it cannot be sent again`,
+          `the bureau holds only ${from - 1} records but record ${record.seq} was purged here after an earlier acknowledgement: it cannot be sent again`,
         );
       }
-      out.push({
-        seq: row.seq,
-        body: row.body,
-        leafHash: row.leafHash,
-        chainHash: row.chainHash,
-        ...(s ? { sealed: { suite: s.suite, enc: s.enc, ciphertext: s.ciphertext } } : {}),
-      });
-    }
-    return out;
+      return { ...record, body };
+    });
   }
 
   /** At most `maxBatchesPerSecond` batch starts, and always a turn of the event loop between batches. */

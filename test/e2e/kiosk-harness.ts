@@ -16,6 +16,7 @@ import { startWebServer, type WebServer } from '../../main/web/index.js';
 import { demoSamples } from '../../tools/demo/samples.js';
 import { prepareDemoWorld, type DemoWorld } from '../../tools/demo/setup.js';
 import { newKioskContext } from './renderer-fixture.js';
+import { stopChild, track } from '../support/pty.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
@@ -41,28 +42,14 @@ export class Teardown {
   }
 }
 
-/** Children still running when the worker exits are killed: the last resort behind Teardown. */
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-/** Tracks `child` for the exit hook and stops it (SIGTERM, SIGKILL after 2 s) at teardown. */
+/** Tracks `child` (test/support/pty.ts kills tracked children at exit) and stops it at teardown. */
 export function own(teardown: Teardown, child: ChildProcess, what: string): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  track(child);
   teardown.defer(what, () => stopChild(child));
   return child;
 }
 
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const force = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(force);
-}
+export { stopChild };
 
 export interface DemoFolder {
   readonly dir: string;

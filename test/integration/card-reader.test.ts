@@ -1,8 +1,8 @@
 // The real card-reader stack end to end: a socat pty pair, the simulator (library and process)
 // on one end, SerialCardReader + serialport on the other: every card kind, a noisy line, every
 // error status, lift-after-failure, and unplugging (simulator killed, socat killed).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { readCardOnce, SerialCardReader, type ReaderHealth, type SerialCardReade
 import type { CardRecord } from '../../drivers/card-reader/text.js';
 import { CARDS } from '../../tools/sim/card-reader/fixtures.js';
 import { CardReaderSimulator } from '../../tools/sim/card-reader/simulator.js';
+import { killChildren, outputShows, ptyPair, stopChild, stopChildren, track } from '../support/pty.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const SIM_MAIN = join(process.cwd(), 'tools/sim/card-reader/main.ts');
 const QUICK: Partial<SerialCardReaderOptions> = {
@@ -19,16 +21,10 @@ const QUICK: Partial<SerialCardReaderOptions> = {
 };
 
 let dir: string;
-let pairs = 0;
 
-// Everything started is stopped in afterEach, pass or fail; the exit hook is the last resort.
-const children = new Set<ChildProcess>();
+// Everything started is stopped in afterEach, pass or fail; the exit hook (test/support/pty.ts) is the last resort.
 const readers = new Set<SerialCardReader>();
 const sims = new Set<CardReaderSimulator>();
-const killAll = (): void => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-};
-process.once('exit', killAll);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'card-reader-'));
@@ -39,68 +35,13 @@ afterEach(async () => {
   await Promise.all([...sims].map((s) => s.close()));
   readers.clear();
   sims.clear();
-  await Promise.all([...children].map(stopChild));
+  await stopChildren();
 });
 
 afterAll(() => {
-  killAll();
+  killChildren();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => boolean, ms = 8000): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-/** Waits until `child` printed `pattern` on the given stream; rejects if it exits first. */
-function shows(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = pattern.exec(seen);
-      if (m) {
-        child[stream]?.off('data', onData);
-        child.off('exit', onExit);
-        resolve(m[0]);
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`${what} exited (${String(code)}) before ${String(pattern)}: ${seen}`));
-    child[stream]?.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
-/** A fresh pty pair: `sim` for the simulator's end, `host` for the driver's. */
-async function ptyPair(): Promise<{ socat: ChildProcess; sim: string; host: string }> {
-  const id = ++pairs;
-  const sim = join(dir, `sim-${id}`);
-  const host = join(dir, `host-${id}`);
-  const socat = track(spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${sim}`, `pty,raw,echo=0,link=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] }));
-  await shows(socat, 'stderr', /starting data transfer loop/, 'socat');
-  await waitFor('both pty links', () => existsSync(sim) && existsSync(host), 5000);
-  return { socat, sim, host };
-}
 
 async function simulatorOn(path: string): Promise<CardReaderSimulator> {
   const sim = await CardReaderSimulator.openPath(path);
@@ -124,7 +65,7 @@ function readerOn(path: string, options: Partial<SerialCardReaderOptions> = {}) 
 
 describe('card reader over a socat pty pair', () => {
   it('reads every card kind, once per placement', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     const sim = await simulatorOn(pair.sim);
     const r = readerOn(pair.host);
     await r.reader.start();
@@ -152,7 +93,7 @@ describe('card reader over a socat pty pair', () => {
   });
 
   it('reads through noise, split and glued answers and a corrupted checksum', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     const sim = await simulatorOn(pair.sim);
     // Split answers take a while to arrive: the driver's default timeouts, not QUICK ones.
     const r = readerOn(pair.host, { timeouts: {} });
@@ -182,7 +123,7 @@ describe('card reader over a socat pty pair', () => {
   });
 
   it('maps every error status of the reader to its typed error', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     const sim = await simulatorOn(pair.sim);
     const r = readerOn(pair.host);
     await r.reader.start();
@@ -208,7 +149,7 @@ describe('card reader over a socat pty pair', () => {
   });
 
   it('does not retry a failed card until it is lifted', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     const sim = await simulatorOn(pair.sim);
     const r = readerOn(pair.host);
     await r.reader.start();
@@ -226,7 +167,7 @@ describe('card reader over a socat pty pair', () => {
   });
 
   it('readCardOnce returns a record through the real stack', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     const sim = await simulatorOn(pair.sim);
     sim.place('resident');
     const card = await readCardOnce({ port: pair.host, baud: 115200, timeoutMs: 5000 });
@@ -237,20 +178,20 @@ describe('card reader over a socat pty pair', () => {
 
 describe('the simulator process and unplugging', () => {
   it('is driven over stdin; killing it makes the reader absent (silent line)', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     const proc = track(spawn(process.execPath, ['--import', 'tsx', SIM_MAIN, '--link', pair.sim], { stdio: ['pipe', 'pipe', 'pipe'] }));
-    await shows(proc, 'stdout', /ready .*\n/, 'simulator');
+    await outputShows(proc, 'stdout', /ready .*\n/, 'simulator');
     const r = readerOn(pair.host);
     await r.reader.start();
     expect(r.reader.health.state).toBe('ready');
 
-    const reply = shows(proc, 'stdout', /ok placed foreign-2017\n/, 'simulator');
+    const reply = outputShows(proc, 'stdout', /ok placed foreign-2017\n/, 'simulator');
     proc.stdin!.write('place foreign-2017\n');
     await reply;
     await waitFor('card', () => r.cards.length === 1);
     expect(r.cards[0]!.kind).toBe('foreign_permanent_2017');
 
-    const bad = shows(proc, 'stdout', /error [^\n]*\n/, 'simulator');
+    const bad = outputShows(proc, 'stdout', /error [^\n]*\n/, 'simulator');
     proc.stdin!.write('place nobody\n');
     expect(await bad).toMatch(/unknown card fixture/);
 
@@ -262,7 +203,7 @@ describe('the simulator process and unplugging', () => {
   });
 
   it('killing socat (the cable) makes the reader absent, and it stays so quietly', async () => {
-    const pair = await ptyPair();
+    const pair = await ptyPair(dir);
     await simulatorOn(pair.sim);
     const r = readerOn(pair.host);
     await r.reader.start();

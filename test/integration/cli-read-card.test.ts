@@ -1,15 +1,15 @@
 // `verikiosk read-card` end to end: the built command on one end of a socat pty pair, the SAM
 // simulator on the other — the JSON contract, and exit 1 with one line when no card comes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CardReaderSimulator } from '../../tools/sim/card-reader/simulator.js';
+import { ptyPair, stopChildren } from '../support/pty.js';
 
 const CLI = join(process.cwd(), 'bin/verikiosk.js');
 let dir: string;
-let socat: ChildProcess | undefined;
 let sim: CardReaderSimulator | undefined;
 
 beforeAll(() => {
@@ -18,22 +18,9 @@ beforeAll(() => {
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  socat?.kill('SIGKILL');
-  socat = undefined;
+  await stopChildren();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ptyPair(): Promise<{ simPath: string; hostPath: string }> {
-  const simPath = join(dir, `sim-${Date.now()}`);
-  const hostPath = join(dir, `host-${Date.now()}`);
-  socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${simPath}`, `pty,raw,echo=0,link=${hostPath}`], { stdio: 'ignore' });
-  const t0 = Date.now();
-  while (!(existsSync(simPath) && existsSync(hostPath))) {
-    if (Date.now() - t0 > 5000) throw new Error('socat did not create the pty links');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { simPath, hostPath };
-}
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -48,7 +35,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 describe('verikiosk read-card', () => {
   it('prints the card placed on the simulated reader as one JSON object', async () => {
-    const { simPath, hostPath } = await ptyPair();
+    const { sim: simPath, host: hostPath } = await ptyPair(dir);
     sim = await CardReaderSimulator.openPath(simPath);
     sim.place('resident');
     const out = await runCli(['read-card', '--port', hostPath, '--timeout', '10000']);
@@ -67,7 +54,7 @@ describe('verikiosk read-card', () => {
   });
 
   it('exits 1 with one line when no card comes in time', async () => {
-    const { simPath, hostPath } = await ptyPair();
+    const { sim: simPath, host: hostPath } = await ptyPair(dir);
     sim = await CardReaderSimulator.openPath(simPath);
     const out = await runCli(['read-card', '--port', hostPath, '--timeout', '1200']);
     expect(out.code).toBe(1);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  citizenIdNumber,
+  SAMPLE_HOLDERS,
   generateIssuerKey,
   issueEid,
   signStatusDelta,
@@ -26,17 +26,8 @@ const foreignBureau = generateIssuerKey('EdDSA');
 const issuer = generateIssuerKey('ES256');
 const directIssuer = generateIssuerKey('EdDSA');
 
-const holder: EidHolder = {
-  documentType: 'CN-RIC',
-  documentNumber: citizenIdNumber('110105', '1990-03-07', 123),
-  name: '张三',
-  sex: 1,
-  birthDate: '1990-03-07',
-  authority: '北京市公安局朝阳分局',
-  validFrom: '2020-05-01',
-  validTo: '2040-05-01',
-};
-const revokedHolder: EidHolder = { ...holder, documentNumber: citizenIdNumber('110108', '1975-06-18', 51), birthDate: '1975-06-18' };
+const holder: EidHolder = SAMPLE_HOLDERS.zhangSan;
+const revokedHolder: EidHolder = { ...holder, documentNumber: SAMPLE_HOLDERS.wangWu.documentNumber, birthDate: SAMPLE_HOLDERS.wangWu.birthDate };
 const doc = (h: EidHolder) => ({ dt: h.documentType, dn: h.documentNumber });
 const SALT = new Uint8Array(16).fill(3);
 

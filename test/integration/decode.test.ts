@@ -10,7 +10,7 @@ import { readBarcodes } from 'zxing-wasm/reader';
 import { QrDecoderError, QrImageDecoder } from '../../drivers/camera/decode.js';
 import { ImageError, decodeImage } from '../../drivers/camera/image.js';
 import { ZXING_CPP_DEFAULTS, loadZxingCpp } from '../../drivers/camera/qr-read.js';
-import { citizenIdNumber, generateIssuerKey, issueEid, renderQrPng } from '../../tools/issuer/index.js';
+import { SAMPLE_HOLDERS, generateIssuerKey, issueEid, renderQrPng } from '../../tools/issuer/index.js';
 
 const CORPUS = '../shared/corpus/qr';
 const BIN = 'bin/verikiosk.js';
@@ -26,20 +26,7 @@ const cases = readdirSync(CORPUS)
   .sort((a, b) => a.path.localeCompare(b.path));
 const corpusCase = (name: string) => cases.find((c) => c.path === join(CORPUS, `${name}.png`))!;
 
-const eidText = issueEid(generateIssuerKey('ES256'), {
-  iss: 'CN-BJ-PSB',
-  iat: 1_750_000_000,
-  holder: {
-    documentType: 'CN-RIC',
-    documentNumber: citizenIdNumber('110105', '1990-03-07', 123),
-    name: '张三',
-    sex: 1,
-    birthDate: '1990-03-07',
-    authority: '北京市公安局朝阳分局',
-    validFrom: '2020-05-01',
-    validTo: '2040-05-01',
-  },
-}).text;
+const eidText = issueEid(generateIssuerKey('ES256'), { iss: 'CN-BJ-PSB', iat: 1_750_000_000, holder: SAMPLE_HOLDERS.zhangSan }).text;
 
 let decoder: QrImageDecoder;
 let dir: string;

@@ -1,29 +1,26 @@
 // The real QR scanner stack end to end: socat pty pair, the simulator (process and library) on
 // one end, SerialQrScanner + serialport on the other; terminators, a 4,296-character code, unplug.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SerialQrScanner, type QrScan, type QrScannerHealth } from '../../drivers/qr-scanner/scanner.js';
 import type { Terminator } from '../../drivers/qr-scanner/parser.js';
 import { QrScannerSimulator } from '../../tools/sim/qr-scanner/simulator.js';
+import { outputShows, startSocat, stopChild, stopChildren, track } from '../support/pty.js';
 
 const TSX = join(process.cwd(), 'node_modules/tsx/dist/cli.mjs');
 const SIM_MAIN = join(process.cwd(), 'tools/sim/qr-scanner/main.ts');
 
 let dir: string;
+// The same two paths for every pty pair: a restarted socat is the cable plugged back in.
 let simEnd: string; // the simulator writes here
 let kioskEnd: string; // the driver reads here
 
 // Everything started here is stopped in afterEach, whether the test passed or not.
-const children = new Set<ChildProcess>();
 const scanners = new Set<SerialQrScanner>();
 const sims = new Set<QrScannerSimulator>();
-const killAll = (): void => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-};
-process.once('exit', killAll); // last resort if the worker dies mid-test
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'qr-scanner-'));
@@ -36,53 +33,12 @@ afterEach(async () => {
   await Promise.all([...sims].map((s) => s.close()));
   scanners.clear();
   sims.clear();
-  await Promise.all([...children].map((c) => stopChild(c)));
+  await stopChildren();
 });
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Resolves once `child`'s stderr has printed `pattern`; rejects if it exits first. */
-function stderrShows(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (data: Buffer): void => {
-      seen += data.toString();
-      if (pattern.test(seen)) {
-        child.stderr?.off('data', onData);
-        child.off('exit', onExit);
-        resolve();
-      }
-    };
-    const onExit = (code: number | null): void => reject(new Error(`${what} exited (${String(code)}) before ${String(pattern)}: ${seen}`));
-    child.stderr?.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
-/** Starts the pty pair and waits until both links exist and socat is moving data. */
-async function startSocat(): Promise<ChildProcess> {
-  const socat = track(spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${simEnd}`, `pty,raw,echo=0,link=${kioskEnd}`], { stdio: ['ignore', 'ignore', 'pipe'] }));
-  await stderrShows(socat, /starting data transfer loop/, 'socat');
-  if (!existsSync(simEnd) || !existsSync(kioskEnd)) throw new Error('socat did not create its pty links');
-  return socat;
-}
 
 function healthBecomes(scanner: SerialQrScanner, state: QrScannerHealth['state']): Promise<QrScannerHealth> {
   return new Promise((resolve) => {
@@ -122,7 +78,7 @@ const CODES = ['EID1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3', 'HC1:NCFOXN%TS3DH0RGPJB
 
 describe('QR scanner over a socat pty pair', () => {
   it.each(['cr', 'lf', 'crlf', 'none'] as const)('terminator %s: the simulator process sends split codes, the driver reads them', async (terminator) => {
-    await startSocat();
+    await startSocat(simEnd, kioskEnd);
     const scanner = await startScanner(terminator);
     const { until } = collectScans(scanner);
 
@@ -131,7 +87,7 @@ describe('QR scanner over a socat pty pair', () => {
         stdio: ['pipe', 'ignore', 'pipe'],
       }),
     );
-    const done = stderrShows(sim, /done, 3 codes sent/, 'simulator');
+    const done = outputShows(sim, 'stderr', /done, 3 codes sent/, 'simulator');
     sim.stdin?.end(`${CODES.join('\n')}\n`);
     await done;
     const exitCode = await new Promise<number | null>((resolve) => (sim.exitCode !== null ? resolve(sim.exitCode) : sim.once('exit', resolve)));
@@ -140,7 +96,7 @@ describe('QR scanner over a socat pty pair', () => {
   });
 
   it.each(['crlf', 'none'] as const)('terminator %s: a 4,296-character code arrives whole; 4,297 is dropped and the next code read', async (terminator) => {
-    await startSocat();
+    await startSocat(simEnd, kioskEnd);
     const scanner = await startScanner(terminator);
     const { until } = collectScans(scanner);
     const dropped: number[] = [];
@@ -159,7 +115,7 @@ describe('QR scanner over a socat pty pair', () => {
   });
 
   it('unplug (socat killed) → absent; socat back → ready, and codes flow again', async () => {
-    const socat = await startSocat();
+    const socat = await startSocat(simEnd, kioskEnd);
     const scanner = await startScanner('cr');
     const { until } = collectScans(scanner);
     const sim = await QrScannerSimulator.open(simEnd, { terminator: 'cr', prefix: ']Q1' });
@@ -175,7 +131,7 @@ describe('QR scanner over a socat pty pair', () => {
     sims.delete(sim);
 
     const ready = healthBecomes(scanner, 'ready');
-    await startSocat();
+    await startSocat(simEnd, kioskEnd);
     await ready;
     const again = await QrScannerSimulator.open(simEnd, { terminator: 'cr', prefix: ']Q1' });
     sims.add(again);

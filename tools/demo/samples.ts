@@ -8,47 +8,25 @@ import { decodeCard } from '../../drivers/card-reader/index.js';
 import type { CardRecord } from '../../drivers/card-reader/index.js';
 import type { SampleCard, SampleCode, SampleSource } from '../../main/kiosk/index.js';
 import { encodeBase45 } from '../../main/verify/base45.js';
-import { EID_PREFIX, citizenIdNumber, issueEid, readIssuerKey, renderQrPng } from '../issuer/index.js';
+import { EID_PREFIX, SAMPLE_HOLDERS, issueEid, readIssuerKey, renderQrPng } from '../issuer/index.js';
 import type { DemoManifest, EidHolder, IssuerKey } from '../issuer/index.js';
 import { CARDS, fillerPhoto, residentText } from '../sim/card-reader/fixtures.js';
 
-const HOLDER: EidHolder = {
-  documentType: 'CN-RIC',
-  documentNumber: citizenIdNumber('110105', '1990-03-07', 123),
-  name: '张三',
-  sex: 1,
-  ethnicity: '01',
-  birthDate: '1990-03-07',
-  address: '北京市朝阳区示例路1号',
-  authority: '北京市公安局朝阳分局',
-  validFrom: '2020-05-01',
-  validTo: '2040-05-01',
-};
-
-/** 王五: the person buildDemoFixtures puts on the demo status list (tools/issuer/demo.ts). */
-const REVOKED = { number: citizenIdNumber('110108', '1975-06-18', 51), birth: '1975-06-18' } as const;
-const REVOKED_HOLDER: EidHolder = {
-  documentType: 'CN-RIC',
-  documentNumber: REVOKED.number,
-  name: '王五',
-  sex: 1,
-  ethnicity: '03',
-  birthDate: REVOKED.birth,
-  authority: '北京市公安局海淀分局',
-  validFrom: '2016-01-20',
-  validTo: null,
-};
+const HOLDER: EidHolder = SAMPLE_HOLDERS.zhangSan;
+/** 王五: the person buildDemoFixtures puts on the demo status list (tools/issuer/demo.ts), as a code and as a card. */
+const REVOKED_HOLDER = SAMPLE_HOLDERS.wangWu;
+const compactDate = (isoDate: string) => isoDate.replaceAll('-', '');
 
 const REVOKED_CARD = {
   text: residentText({
-    name: '王五',
-    sex: '1',
-    ethnicity: '03',
-    birth: REVOKED.birth.replaceAll('-', ''),
+    name: REVOKED_HOLDER.name,
+    sex: String(REVOKED_HOLDER.sex),
+    ethnicity: REVOKED_HOLDER.ethnicity,
+    birth: compactDate(REVOKED_HOLDER.birthDate),
     address: '北京市海淀区示例路5号',
-    idNumber: REVOKED.number,
-    authority: '北京市公安局海淀分局',
-    validFrom: '20160120',
+    idNumber: REVOKED_HOLDER.documentNumber,
+    authority: REVOKED_HOLDER.authority,
+    validFrom: compactDate(REVOKED_HOLDER.validFrom),
     validTo: '长期',
   }),
   photo: fillerPhoto(9),

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { encodeBase45 } from '../../main/verify/base45.js';
 import type { Reason, Result } from '../../main/verify/reasons.js';
 import { EID_PREFIX, citizenIdNumber, issueEid } from './eid.js';
-import type { EidHolder, EidRequest } from './eid.js';
+import type { EidRequest } from './eid.js';
+import { SAMPLE_HOLDERS } from './holders.js';
 import { generateIssuerKey, readIssuerKey, writeIssuerKey } from './keys.js';
 import type { IssuerAlg, IssuerKey } from './keys.js';
 import { signStatusDelta, signStatusList, signTrustList } from './lists.js';
@@ -74,79 +75,6 @@ const ISSUERS: readonly IssuerPlan[] = [
   { name: 'gd-psb-es256', alg: 'ES256', iss: 'CN-GD-PSB', listed: false },
 ];
 
-const HOLDERS = {
-  zhangSan: {
-    documentType: 'CN-RIC',
-    documentNumber: citizenIdNumber('110105', '1990-03-07', 123),
-    name: '张三',
-    sex: 1,
-    ethnicity: '01',
-    birthDate: '1990-03-07',
-    address: '北京市朝阳区示例路1号',
-    authority: '北京市公安局朝阳分局',
-    validFrom: '2020-05-01',
-    validTo: '2040-05-01',
-  },
-  liSi: {
-    documentType: 'CN-RIC',
-    documentNumber: citizenIdNumber('310104', '1988-11-23', 24),
-    name: '李四',
-    sex: 2,
-    ethnicity: '01',
-    birthDate: '1988-11-23',
-    address: '上海市徐汇区示例路2号',
-    authority: '上海市公安局徐汇分局',
-    validFrom: '2015-08-10',
-    validTo: '2035-08-10',
-  },
-  wangWu: {
-    documentType: 'CN-RIC',
-    documentNumber: citizenIdNumber('110108', '1975-06-18', 51),
-    name: '王五',
-    sex: 1,
-    ethnicity: '03',
-    birthDate: '1975-06-18',
-    authority: '北京市公安局海淀分局',
-    validFrom: '2016-01-20',
-    validTo: null,
-  },
-  zhaoLiu: {
-    documentType: 'CN-RIC',
-    documentNumber: citizenIdNumber('440106', '1981-09-30', 88),
-    name: '赵六',
-    sex: 2,
-    ethnicity: '01',
-    birthDate: '1981-09-30',
-    authority: '广州市公安局天河分局',
-    validFrom: '2019-10-08',
-    validTo: '2039-10-08',
-  },
-  chenQi: {
-    documentType: 'CN-HMT',
-    documentNumber: citizenIdNumber('810000', '1993-02-14', 37),
-    name: '陈七',
-    latinName: 'CHAN, CHAT',
-    sex: 1,
-    birthDate: '1993-02-14',
-    authority: '北京市公安局',
-    validFrom: '2024-04-01',
-    validTo: '2029-04-01',
-  },
-  smith: {
-    documentType: 'CN-FPR',
-    // 2023 form: 9, province 11, country 840, birth date, sequence, check character.
-    documentNumber: citizenIdNumber('911840', '1985-03-15', 1),
-    name: '史密斯约翰',
-    latinName: 'SMITH, JOHN',
-    sex: 1,
-    nationality: 'USA',
-    birthDate: '1985-03-15',
-    authority: '国家移民管理局',
-    validFrom: '2023-12-01',
-    validTo: '2033-12-01',
-  },
-} as const satisfies Record<string, EidHolder>;
-
 /** Writes the demo fixture set into `dir` and returns (and writes, as manifest.json) its description. */
 export async function buildDemoFixtures(dir: string, options: DemoOptions = {}): Promise<DemoManifest> {
   const now = options.now ?? Math.floor(Date.now() / 1000);
@@ -190,7 +118,7 @@ export async function buildDemoFixtures(dir: string, options: DemoOptions = {}):
   });
   const salt = new Uint8Array(randomBytes(16));
   const revoked = [
-    HOLDERS.wangWu,
+    SAMPLE_HOLDERS.wangWu,
     { documentType: 'CN-RIC', documentNumber: citizenIdNumber('120101', '1960-07-01', 210) },
     { documentType: 'CN-RIC', documentNumber: citizenIdNumber('110102', '1999-12-31', 9) },
   ].map((holder) => ({ dt: holder.documentType, dn: holder.documentNumber }));
@@ -229,19 +157,19 @@ export async function buildDemoFixtures(dir: string, options: DemoOptions = {}):
   const valid = { result: 'valid', reasons: [] } as const;
   const invalid = (...reasons: Reason[]) => ({ result: 'invalid', reasons }) as const;
 
-  await emit('valid-es256', 'bj-psb-es256', { holder: HOLDERS.zhangSan }, valid);
-  await emit('valid-eddsa', 'sh-psb-eddsa', { holder: HOLDERS.liSi }, valid);
-  await emit('valid-ps256', 'nia-ps256', { holder: HOLDERS.smith }, valid);
-  await emit('valid-sm2', 'mps-sm2', { holder: HOLDERS.zhaoLiu }, valid);
-  await emit('valid-hmt', 'bj-psb-es256', { holder: HOLDERS.chenQi }, valid);
-  await emit('expired', 'bj-psb-es256', { holder: HOLDERS.zhangSan, iat: now - 3600 }, invalid('expired'));
-  await emit('revoked', 'bj-psb-es256', { holder: HOLDERS.wangWu }, invalid('revoked'));
-  await emit('tampered', 'sh-psb-eddsa', { holder: HOLDERS.liSi }, invalid('bad_signature'), (cose) =>
+  await emit('valid-es256', 'bj-psb-es256', { holder: SAMPLE_HOLDERS.zhangSan }, valid);
+  await emit('valid-eddsa', 'sh-psb-eddsa', { holder: SAMPLE_HOLDERS.liSi }, valid);
+  await emit('valid-ps256', 'nia-ps256', { holder: SAMPLE_HOLDERS.smith }, valid);
+  await emit('valid-sm2', 'mps-sm2', { holder: SAMPLE_HOLDERS.zhaoLiu }, valid);
+  await emit('valid-hmt', 'bj-psb-es256', { holder: SAMPLE_HOLDERS.chenQi }, valid);
+  await emit('expired', 'bj-psb-es256', { holder: SAMPLE_HOLDERS.zhangSan, iat: now - 3600 }, invalid('expired'));
+  await emit('revoked', 'bj-psb-es256', { holder: SAMPLE_HOLDERS.wangWu }, invalid('revoked'));
+  await emit('tampered', 'sh-psb-eddsa', { holder: SAMPLE_HOLDERS.liSi }, invalid('bad_signature'), (cose) =>
     replaceOnce(cose, '李四', '李五'),
   );
-  await emit('foreign-issuer', 'gd-psb-es256', { holder: HOLDERS.zhaoLiu }, invalid('unknown_kid'));
-  await emit('issuer-mismatch', 'sh-psb-eddsa', { holder: HOLDERS.liSi, iss: 'CN-BJ-PSB' }, invalid('issuer_mismatch'));
-  await emit('doctype-not-allowed', 'nia-ps256', { holder: HOLDERS.liSi }, invalid('doctype_not_allowed'));
+  await emit('foreign-issuer', 'gd-psb-es256', { holder: SAMPLE_HOLDERS.zhaoLiu }, invalid('unknown_kid'));
+  await emit('issuer-mismatch', 'sh-psb-eddsa', { holder: SAMPLE_HOLDERS.liSi, iss: 'CN-BJ-PSB' }, invalid('issuer_mismatch'));
+  await emit('doctype-not-allowed', 'nia-ps256', { holder: SAMPLE_HOLDERS.liSi }, invalid('doctype_not_allowed'));
 
   const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
   const manifest: DemoManifest = {

@@ -122,15 +122,11 @@ export function makeKiosk(sealPublicKey: Uint8Array): TestKiosk {
     },
     headAt,
     batch(firstSeq, lastSeq) {
-      const sealed = new Map(store.audit.sealedRange(firstSeq, lastSeq).map((s) => [s.seq, s]));
-      const records = [...store.audit.rows(firstSeq, lastSeq)].map((row) => {
-        const s = sealed.get(row.seq);
-        return {
-          seq: row.seq,
-          body: b64(row.body!),
-          ...(s ? { sealed: { suite: s.suite, enc: b64(s.enc), ciphertext: b64(s.ciphertext) } } : {}),
-        };
-      });
+      const records = log.records(firstSeq, lastSeq).map(({ seq, body, sealed }) => ({
+        seq,
+        body: b64(body!),
+        ...(sealed ? { sealed: { suite: sealed.suite, enc: b64(sealed.enc), ciphertext: b64(sealed.ciphertext) } } : {}),
+      }));
       return { firstSeq, lastSeq, records, treeHead: wireHead(headAt(lastSeq)) };
     },
   };

@@ -18,7 +18,7 @@ import { loadConfig, profileOf, startKiosk, type KioskService, type SampleSource
 import { openStore, type Store } from '../../../main/store/index.js';
 import { TrustedClock } from '../../../main/sync/index.js';
 import { CARDS } from '../../../tools/sim/card-reader/fixtures.js';
-import { citizenIdNumber, generateIssuerKey, issueEid, signStatusList, signTrustList, type EidHolder } from '../../../tools/issuer/index.js';
+import { SAMPLE_HOLDERS, generateIssuerKey, issueEid, signStatusList, signTrustList, type EidHolder } from '../../../tools/issuer/index.js';
 
 export const NOW = 1_750_000_000; // 2025-06-15T15:06:40Z
 export const DAY = 86_400;
@@ -27,19 +27,9 @@ export const anchorKey = generateIssuerKey('ES256');
 export const issuerKey = generateIssuerKey('ES256');
 const ISS = 'CN-BJ-PSB';
 
-export const HOLDER: EidHolder = {
-  documentType: 'CN-RIC',
-  documentNumber: citizenIdNumber('110105', '1990-03-07', 123),
-  name: '张三',
-  sex: 1,
-  ethnicity: '01',
-  birthDate: '1990-03-07',
-  address: '北京市朝阳区示例路1号',
-  authority: '北京市公安局朝阳分局',
-  validFrom: '2020-05-01',
-  validTo: '2040-05-01',
-};
-export const REVOKED_HOLDER: EidHolder = { ...HOLDER, documentNumber: citizenIdNumber('110108', '1975-06-18', 51), name: '王五', birthDate: '1975-06-18' };
+export const HOLDER: EidHolder = SAMPLE_HOLDERS.zhangSan;
+/** On the status list the bench writes. */
+export const REVOKED_HOLDER: EidHolder = SAMPLE_HOLDERS.wangWu;
 
 /** A code for `holder`, issued at `iat` (default: now on the faked clock). */
 export function code(holder: EidHolder = HOLDER, iat = Math.floor(Date.now() / 1000), cti?: Uint8Array): string {

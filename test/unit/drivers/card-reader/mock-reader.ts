@@ -4,6 +4,7 @@ import { SerialPortMock } from 'serialport';
 import type { OpenSerialPort } from '../../../../drivers/card-reader/link.js';
 import type { CardReader } from '../../../../drivers/card-reader/reader.js';
 import { CardReaderSimulator, type SimulatorTransport } from '../../../../tools/sim/card-reader/simulator.js';
+import { sleep, waitFor as waitForUpTo } from '../../../support/wait.js';
 
 type MockBindingPort = NonNullable<SerialPortMock['port']>;
 
@@ -62,12 +63,7 @@ export function recordEvents(reader: CardReader): EventLog {
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep };
 
-export async function waitFor(what: string, check: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** test/support's waitFor with the 5 s these mock-port tests allow. */
+export const waitFor = (what: string, check: () => boolean, ms = 5000): Promise<void> => waitForUpTo(what, check, ms);
