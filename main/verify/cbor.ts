@@ -75,17 +75,20 @@ function plainBytes(bytes: Uint8Array): Uint8Array {
 
 /**
  * Decodes exactly one CBOR item filling all of `bytes`. Maps come back as `Map` (keys as decoded:
- * numbers, strings, Uint8Array…), byte strings as Uint8Array, tags as CborTag, floats as CborFloat.
+ * numbers, strings, Uint8Array…), byte strings as Uint8Array, tags as CborTag, floats as CborFloat
+ * (or, with `floats: 'as-numbers'`, as plain numbers — for COSE headers, whose only numbers are
+ * labels and an alg that must still match the key: keeping floats apart costs the hot path a
+ * tokenizer pass that buys nothing there).
  * Throws VerifyError('bad_cose') for malformed or truncated CBOR, trailing bytes, duplicate map
- * keys, indefinite lengths, or more than `maxDepth` nested containers (arrays, maps and tags each
- * count one level). Input is bounded by the caller (64 KiB); nesting so deep that the decoder's
+ * keys, `undefined`, or more than `maxDepth` nested containers (arrays, maps and tags each count
+ * one level). Input is bounded by the caller (64 KiB); nesting so deep that the decoder's
  * recursion runs out of stack is caught here as the same error.
  */
-export function decodeCbor(bytes: Uint8Array, maxDepth = 16): unknown {
+export function decodeCbor(bytes: Uint8Array, maxDepth = 16, floats: 'keep' | 'as-numbers' = 'keep'): unknown {
   let value: unknown;
   try {
     const data = plainBytes(bytes);
-    value = decode(data, { ...DECODE_OPTIONS, tokenizer: new FloatKeepingTokenizer(data, DECODE_OPTIONS) });
+    value = floats === 'keep' ? decode(data, { ...DECODE_OPTIONS, tokenizer: new FloatKeepingTokenizer(data, DECODE_OPTIONS) }) : decode(data, DECODE_OPTIONS);
   } catch (err) {
     const detail = err instanceof RangeError ? `CBOR nested deeper than ${maxDepth}` : `malformed CBOR: ${err instanceof Error ? err.message : String(err)}`;
     throw new VerifyError('bad_cose', detail, { cause: err });

@@ -46,7 +46,7 @@ function resolve(label: number, protectedHeader: ReadonlyMap<number, unknown>, u
  * a kid that is not a byte string or an alg that is neither an integer nor a text string.
  */
 export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
-  let item = decodeCbor(bytes);
+  let item = decodeCbor(bytes, 16, 'as-numbers');
   if (item instanceof CborTag && item.tag === TAG_CWT) item = item.value;
   if (item instanceof CborTag && item.tag === TAG_COSE_SIGN1) item = item.value;
   if (item instanceof CborTag) return fail(`unexpected tag ${String(item.tag)}`);
@@ -57,7 +57,7 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   if (!(signature instanceof Uint8Array)) return fail('signature is not a byte string');
 
   // RFC 9052 §3: an empty protected header is sent as a zero-length bstr (a0 is tolerated).
-  const protectedHeader = protectedBytes.length === 0 ? new Map<number, unknown>() : headerMap(decodeCbor(protectedBytes), 'protected');
+  const protectedHeader = protectedBytes.length === 0 ? new Map<number, unknown>() : headerMap(decodeCbor(protectedBytes, 16, 'as-numbers'), 'protected');
   const unprotectedHeader = headerMap(unprotected, 'unprotected');
 
   const crit = protectedHeader.get(HEADER.crit);
