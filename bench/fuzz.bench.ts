@@ -15,6 +15,7 @@ import { trustViewFromPem } from '../main/trust/trust-list.js';
 import { SAMPLE_HOLDERS, issueEid, signCoseSign1, type EidHolder, type IssuerAlg, type IssuerKey } from '../tools/issuer/index.js';
 import { NOW, verifierLists } from './fixtures.js';
 import { fmtUs, report, summarize, timeEach } from './lib.js';
+import { seededRandom } from '../tools/random.js';
 
 const CASES = 100_000;
 const SLOW_KEPT = 25;
@@ -22,17 +23,6 @@ const YIELD_EVERY = 100;
 const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const DCC_ROOT = '../shared/corpus/dcc';
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated with FUZZ_SEED. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Seed {
   readonly name: string;
@@ -342,7 +332,7 @@ function generators(seeds: readonly Seed[], signers: readonly Seed[], r: () => n
 
 export async function run(): Promise<void> {
   const seedValue = Number(process.env.FUZZ_SEED ?? 20_250_615);
-  const r = rng(seedValue);
+  const r = seededRandom(seedValue);
   const algs: IssuerAlg[] = ['ES256', 'EdDSA', 'PS256', 'SM2'];
   const revoked = SAMPLE_HOLDERS.wangWu;
   const { issuers: keys, trust: tl, status } = verifierLists({

@@ -2,6 +2,7 @@
 // connection, answer 503, process a request twice or lose the answer, and how long to delay.
 // A seeded PRNG decides, so a test that sets the seed sees the same faults on every run.
 import type { FaultSettings } from './wire.js';
+import { seededRandom } from '../random.js';
 
 export interface Faults {
   /** Drop the connection without processing. */
@@ -28,21 +29,10 @@ export interface FaultDraw {
 
 const DEFAULT_SEED = 1;
 
-/** mulberry32: a 32-bit seeded generator, uniform in [0, 1). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultSwitches {
   #faults: Faults = { dropRate: 0, delayMs: 0, errorRate: 0, answerTwiceRate: 0, lostAnswerRate: 0, seed: DEFAULT_SEED };
-  #random = seeded(DEFAULT_SEED);
+  #random = seededRandom(DEFAULT_SEED);
 
   get current(): Faults {
     return this.#faults;
@@ -54,7 +44,7 @@ export class FaultSwitches {
    */
   set(settings: FaultSettings): Faults {
     const seed = settings.seed ?? this.#faults.seed;
-    if (settings.seed !== undefined) this.#random = seeded(settings.seed);
+    if (settings.seed !== undefined) this.#random = seededRandom(settings.seed);
     this.#faults = {
       dropRate: settings.dropRate ?? 0,
       delayMs: settings.delayMs ?? 0,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { QrCodeParser, TERMINATORS, type ScannerMessage } from '../../../../drivers/qr-scanner/parser.js';
 import { frameCode, splitIntoChunks } from '../../../../tools/sim/qr-scanner/simulator.js';
+import { seededRandom } from '../../../../tools/random.js';
 
 describe('frameCode', () => {
   it.each([
@@ -25,7 +26,7 @@ describe('splitIntoChunks', () => {
   it('property: chunks are 1..maxBytes long and join back to the input', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 20 }), fc.integer(), (bytes, maxBytes, seed) => {
-        const random = seeded(seed);
+        const random = seededRandom(seed);
         const chunks = splitIntoChunks(Buffer.from(bytes), maxBytes, random);
         expect(Buffer.concat(chunks)).toEqual(Buffer.from(bytes));
         for (const c of chunks) expect(c.length >= 1 && c.length <= maxBytes).toBe(true);
@@ -47,7 +48,7 @@ describe('splitIntoChunks', () => {
           const parser = new QrCodeParser(framing);
           const out: ScannerMessage[] = [];
           parser.on('data', (m: ScannerMessage) => out.push(m));
-          for (const chunk of splitIntoChunks(bytes, maxBytes, seeded(seed))) parser.write(chunk);
+          for (const chunk of splitIntoChunks(bytes, maxBytes, seededRandom(seed))) parser.write(chunk);
           parser.end();
           await finished(parser);
           expect(out).toEqual(codes.map((text) => ({ type: 'code', text })));
@@ -58,14 +59,3 @@ describe('splitIntoChunks', () => {
   });
 });
 
-/** A small deterministic generator (mulberry32) so a failing case replays. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
