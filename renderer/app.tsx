@@ -12,6 +12,7 @@ import { LanguageSwitch } from './parts/language-switch.js';
 import { NoticeBar } from './parts/notices.js';
 import { LockMark } from './parts/pictures.js';
 import { LinkScreen, ReadingScreen, VerifyingScreen } from './screens/reading.js';
+import { playChime } from './chime.js';
 import { VerdictScreen, toneOf, verdictAnnouncement, type Tone } from './screens/verdict.js';
 import { WaitingScreen } from './screens/waiting.js';
 import { SimulationPanel } from './simulation.js';
@@ -98,6 +99,7 @@ export function App({ link }: { link: KioskLink }) {
   const verdict = state?.screen === 'verdict' ? state.verdict : undefined;
   useEffect(() => {
     if (!verdict) return;
+    playChime(verdict.result);
     // Emptied first so that two verdicts with the same words are both announced.
     setAnnouncement('');
     const timer = setTimeout(() => setAnnouncement(verdictAnnouncement(language, verdict)), 50);
