@@ -99,7 +99,8 @@ export function App({ link }: { link: KioskLink }) {
   const verdict = state?.screen === 'verdict' ? state.verdict : undefined;
   useEffect(() => {
     if (!verdict) return;
-    playChime(verdict.result);
+    const tone = toneOf(verdict.result);
+    if (tone !== 'neutral') playChime(tone);
     // Emptied first so that two verdicts with the same words are both announced.
     setAnnouncement('');
     const timer = setTimeout(() => setAnnouncement(verdictAnnouncement(language, verdict)), 50);

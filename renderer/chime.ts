@@ -1,7 +1,7 @@
 // The verdict chime from the screen's own speaker, beside the GPIO buzzer (which a site may not
 // have wired): a rising pair for valid, two long low tones for invalid, three short mid tones
 // for "ask the clerk" — told apart by ear, without looking.
-import type { Result } from '../main/api/contract.js';
+import type { Tone } from './screens/verdict.js';
 
 export interface Note {
   readonly hz: number;
@@ -10,7 +10,8 @@ export interface Note {
   readonly gapMs: number;
 }
 
-export type Chime = 'valid' | 'invalid' | 'caution';
+/** The verdict tones that sound; the screen's tone decides which (screens/verdict.tsx toneOf). */
+export type Chime = Exclude<Tone, 'neutral'>;
 
 export const CHIMES: Readonly<Record<Chime, readonly Note[]>> = {
   valid: [
@@ -27,10 +28,6 @@ export const CHIMES: Readonly<Record<Chime, readonly Note[]>> = {
     { hz: 660, ms: 110, gapMs: 0 },
   ],
 };
-
-export function chimeOf(result: Result): Chime {
-  return result === 'valid' ? 'valid' : result === 'invalid' ? 'invalid' : 'caution';
-}
 
 /** The part of WebAudio a chime needs (a fake stands in for it in tests). */
 export type ChimeContext = Pick<BaseAudioContext, 'currentTime' | 'destination' | 'createOscillator' | 'createGain'>;
@@ -63,11 +60,11 @@ let shared: AudioContext | undefined;
  * Plays the chime for a verdict. A screen that may not make sound (no audio device, or a browser
  * autoplay policy without the kiosk's flag) stays silent: the lights and the screen still speak.
  */
-export function playChime(result: Result): void {
+export function playChime(tone: Chime): void {
   try {
     shared ??= new AudioContext();
     if (shared.state === 'suspended') void shared.resume().catch(() => undefined);
-    playNotes(shared, CHIMES[chimeOf(result)]);
+    playNotes(shared, CHIMES[tone]);
   } catch {
     // Silence is the fallback, never an error on the kiosk screen.
   }

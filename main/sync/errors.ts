@@ -98,9 +98,7 @@ export class SyncError extends Error {
   }
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { messageOf } from '../trust/errors.js';
 
 /** The stable code of any error the sync meets, for status lines and audit events. */
 export function codeOf(error: unknown): string {

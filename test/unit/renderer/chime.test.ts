@@ -1,6 +1,7 @@
 // The verdict chime: each kind of result has its own pattern, scheduled back to back on WebAudio.
 import { describe, expect, test } from 'vitest';
-import { CHIMES, chimeOf, playNotes, type ChimeContext } from '../../../renderer/chime.js';
+import { CHIMES, playNotes, type Chime, type ChimeContext } from '../../../renderer/chime.js';
+import { toneOf } from '../../../renderer/screens/verdict.js';
 import { RESULTS } from '../../../main/verify/reasons.js';
 
 /** Records what a chime schedules, in place of an AudioContext. */
@@ -28,11 +29,11 @@ function recordingContext() {
 
 describe('verdict chime', () => {
   test('every result has a chime, and valid, invalid and the rest sound different', () => {
-    for (const result of RESULTS) expect(CHIMES[chimeOf(result)].length).toBeGreaterThan(0);
+    for (const result of RESULTS) expect(CHIMES[toneOf(result) as Chime].length).toBeGreaterThan(0);
     const patterns = new Set(['valid', 'invalid', 'caution'].map((c) => JSON.stringify(CHIMES[c as keyof typeof CHIMES])));
     expect(patterns.size).toBe(3);
-    expect(chimeOf('unreadable')).toBe('caution');
-    expect(chimeOf('cannot_validate')).toBe('caution');
+    expect(toneOf('unreadable')).toBe('caution');
+    expect(toneOf('cannot_validate')).toBe('caution');
   });
 
   test('notes are scheduled one after another from now, none overlapping, each stopped', () => {
