@@ -17,13 +17,35 @@ export class CborFloat {
   constructor(readonly value: number) {}
 }
 
-/** cborg's tokenizer, with float tokens turned into CborFloat values. */
-class FloatKeepingTokenizer extends Tokenizer {
+/**
+ * cborg's tokenizer, with float tokens turned into CborFloat values (when asked), and large byte
+ * strings handed out as views into the input instead of copies: a 10-million-entry status list
+ * is one 80 MB byte string, and a copy per decode layer would hold it two or three times over.
+ */
+class KioskTokenizer extends Tokenizer {
+  constructor(
+    data: Uint8Array,
+    options: DecodeOptions,
+    private readonly keepFloats: boolean,
+  ) {
+    super(data, options);
+  }
+
   override next(): Token {
     const token = super.next();
-    return token.type === Type.float ? new Token(Type.float, new CborFloat(token.value as number), token.encodedLength) : token;
+    if (this.keepFloats && token.type === Type.float) return new Token(Type.float, new CborFloat(token.value as number), token.encodedLength);
+    if (token.type === Type.bytes && (token.value as Uint8Array).length >= VIEW_FROM) {
+      const end = this.pos();
+      return new Token(Type.bytes, this.data.subarray(end - (token.value as Uint8Array).length, end), token.encodedLength);
+    }
+    return token;
   }
 }
+
+/** Byte strings at least this long come back as views (the copy is still made, then dropped). */
+const VIEW_FROM = 4096;
+/** Inputs at least this long always go through KioskTokenizer, even for headers. */
+const LARGE_INPUT = 64 * 1024;
 
 /**
  * Every tag number decodes to a CborTag: a date, bignum or typed-array decoder has no business
@@ -88,7 +110,11 @@ export function decodeCbor(bytes: Uint8Array, maxDepth = 16, floats: 'keep' | 'a
   let value: unknown;
   try {
     const data = plainBytes(bytes);
-    value = floats === 'keep' ? decode(data, { ...DECODE_OPTIONS, tokenizer: new FloatKeepingTokenizer(data, DECODE_OPTIONS) }) : decode(data, DECODE_OPTIONS);
+    const keepFloats = floats === 'keep';
+    value =
+      keepFloats || data.length >= LARGE_INPUT
+        ? decode(data, { ...DECODE_OPTIONS, tokenizer: new KioskTokenizer(data, DECODE_OPTIONS, keepFloats) })
+        : decode(data, DECODE_OPTIONS);
   } catch (err) {
     const detail = err instanceof RangeError ? `CBOR nested deeper than ${maxDepth}` : `malformed CBOR: ${err instanceof Error ? err.message : String(err)}`;
     throw new VerifyError('bad_cose', detail, { cause: err });
