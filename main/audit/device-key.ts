@@ -68,7 +68,7 @@ export function loadPseudonymKey(store: Store): Uint8Array {
  * (so repeated checks can be told apart from new ones) and the number itself is never stored.
  * An `x` check digit is upper-cased first, as the status list does.
  */
-export function documentPseudonym(key: Uint8Array, document: DocumentRef): Uint8Array<ArrayBuffer> {
+export function documentPseudonym(key: Uint8Array | KeyObject, document: DocumentRef): Uint8Array<ArrayBuffer> {
   const mac = createHmac('sha256', key).update(`${document.type}:${document.number.toUpperCase()}`, 'utf8').digest();
-  return new Uint8Array(mac);
+  return new Uint8Array(mac.buffer, mac.byteOffset, mac.byteLength);
 }

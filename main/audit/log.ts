@@ -1,6 +1,7 @@
 // The audit log the kiosk writes: one durable, hash-chained record per event, a Merkle tree
 // kept current per append, signed tree heads, sealed personal data, and the outbox state the
 // sync client drains.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { chainHash, GENESIS_CHAIN_HASH } from './chain.js';
 import type { AuditClock } from './clock.js';
@@ -51,7 +52,8 @@ export class AuditLog {
   readonly #store: Store;
   readonly #clock: AuditClock;
   readonly #key: DeviceKey;
-  readonly #pseudonymKey: Uint8Array;
+  /** A KeyObject made once: handing createHmac raw bytes builds one on every append. */
+  readonly #pseudonymKey: KeyObject;
   readonly #bureauPublicKey: Uint8Array | undefined;
   #seq: number;
   #chain: Uint8Array;
@@ -66,7 +68,7 @@ export class AuditLog {
     this.#bureauPublicKey = options.bureauPublicKey;
     this.deviceId = loadDeviceId(store);
     this.#key = loadDeviceKey(store);
-    this.#pseudonymKey = loadPseudonymKey(store);
+    this.#pseudonymKey = createSecretKey(loadPseudonymKey(store));
     const last = store.audit.last();
     this.#seq = last?.seq ?? 0;
     this.#chain = last?.chainHash ?? GENESIS_CHAIN_HASH;

@@ -6,7 +6,8 @@
 // pseudonyms as byte strings without base64, and is what the bureau already parses for TL1/SL1
 // and COSE. Canonical JSON (RFC 8785) would need its number-formatting rules reimplemented
 // exactly by every verifier. Records hold no floats, so no float-encoding rule is involved.
-// Encoding and decoding go through canonical-cbor.ts (cborg, checked byte-equal to cbor2's CDE mode in the tests).
+// Encoding and decoding go through canonical-cbor.ts (our encoder for this narrow domain, cborg's
+// strict decoder; the tests hold the encoder byte-equal to cbor2's CDE mode and cborg's RFC 8949 mode).
 import { z } from 'zod';
 import { decodeCanonical, encodeCanonical, type CanonicalValue } from './canonical-cbor.js';
 import { AuditError } from './errors.js';
@@ -126,7 +127,7 @@ export function parseEvent(event: unknown): z.output<typeof AuditEventSchema> {
 
 /** The canonical bytes of a record (RFC 8949 §4.2.1). Absent optional fields are left out, never encoded as undefined. */
 export function encodeRecord(record: AuditRecord): Uint8Array {
-  return encodeCanonical(withoutUndefined({ ...record, event: withoutUndefined(record.event) }) as CanonicalValue);
+  return encodeCanonical(record as CanonicalValue, { omitUndefined: true });
 }
 
 /**
@@ -149,8 +150,4 @@ export function decodeRecord(bytes: Uint8Array): AuditRecord {
     throw new AuditError('malformed_record', 'the bytes are not the canonical encoding of the record they hold');
   }
   return parsed.data;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
