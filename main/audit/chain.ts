@@ -9,8 +9,7 @@
 // was purged after its retention period still links: the kiosk keeps leaf_i and chain_i, drops
 // record_i, and every link stays checkable. The prefix keeps chain values apart from any other
 // SHA-256 use (leaves, nodes, tree heads); both inputs after it have fixed length.
-import { createHash } from 'node:crypto';
-import { HASH_SIZE, leafHash, sameHash } from './merkle.js';
+import { HASH_SIZE, leafHash, sameHash, sha256 } from './merkle.js';
 import { AuditError } from './errors.js';
 import { decodeRecord, type AuditRecord } from './record.js';
 
@@ -18,8 +17,7 @@ export const CHAIN_CONTEXT = new TextEncoder().encode('verikiosk-audit-chain-v1\
 export const GENESIS_CHAIN_HASH: Uint8Array = new Uint8Array(HASH_SIZE);
 
 export function chainHash(previous: Uint8Array, leaf: Uint8Array): Uint8Array {
-  const digest = createHash('sha256').update(CHAIN_CONTEXT).update(previous).update(leaf).digest();
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
+  return sha256(CHAIN_CONTEXT, previous, leaf);
 }
 
 /** One record as kept or sent: its hashes always, its body unless purged. */

@@ -1,8 +1,11 @@
 // The RFC 6962 / RFC 9162 Merkle tree over audit records: leaf and node hashes, the compact
 // range that keeps the root up to date per append, and inclusion and consistency proofs.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
+
+/** Where sha256 lays its parts end to end (declared before EMPTY_ROOT, which uses it). */
+let scratch = Buffer.allocUnsafe(1024);
 
 /** MTH({}) = SHA-256 of the empty string (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
@@ -10,10 +13,22 @@ export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 const LEAF_PREFIX = new Uint8Array([0x00]);
 const NODE_PREFIX = new Uint8Array([0x01]);
 
-function sha256(...parts: Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  const digest = hash.digest();
+/**
+ * SHA-256 over the parts laid end to end. One-shot `crypto.hash` over a scratch copy: a
+ * createHash object per call costs several times the hashing itself in collector work (each
+ * Hash holds a native handle the young-generation collector must track).
+ */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  if (length > scratch.length) scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2));
+  let at = 0;
+  for (const part of parts) {
+    scratch.set(part, at);
+    at += part.length;
+  }
+  const digest = hash('sha256', scratch.subarray(0, length), 'buffer');
+  if (scratch.length > 64 * 1024) scratch = Buffer.allocUnsafe(1024);
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 

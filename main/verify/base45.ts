@@ -1,17 +1,20 @@
 // Base45 (RFC 9285), the text layer of EID1:/HC1: codes: strict decoding of what a scanner
 // read, and encoding for the issuer toolkit.
+import { pooledBytes } from './bytes.js';
 import { VerifyError } from './reasons.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-/** Character code → value, -1 for characters outside the alphabet (lower case included: RFC 9285 has none). */
-const VALUE = new Int8Array(128).fill(-1);
+/**
+ * UTF-16 code unit → value, -1 for anything outside the alphabet (lower case included: RFC 9285
+ * has none). All 65,536 units are covered, so the decoding loop indexes it without a range check.
+ */
+const VALUE = new Int8Array(65536).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
-function valueAt(text: string, i: number): number {
-  const code = text.charCodeAt(i);
-  const v = code < 128 ? (VALUE[code] ?? -1) : -1;
-  if (v < 0) throw new VerifyError('bad_base45', `character ${JSON.stringify(text[i])} at ${i} is not Base45`);
-  return v;
+function badCharacter(text: string, from: number): never {
+  let i = from;
+  while (VALUE[text.charCodeAt(i)]! >= 0) i++;
+  throw new VerifyError('bad_base45', `character ${JSON.stringify(text[i])} at ${i} is not Base45`);
 }
 
 /**
@@ -20,22 +23,29 @@ function valueAt(text: string, i: number): number {
  * not fit its bytes (a triple over 65535, a pair over 255) — never guesses.
  */
 export function decodeBase45(text: string): Uint8Array {
-  if (text.length % 3 === 1) throw new VerifyError('bad_base45', 'a single character cannot end Base45 text');
-  const out = new Uint8Array(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
+  const n = text.length;
+  if (n % 3 === 1) throw new VerifyError('bad_base45', 'a single character cannot end Base45 text');
+  // Every byte is written below before `out` is returned (a bad character throws first).
+  const out = pooledBytes(Math.floor(n / 3) * 2 + (n % 3 === 2 ? 1 : 0));
   let o = 0;
-  for (let i = 0; i < text.length; i += 3) {
-    const c = valueAt(text, i);
-    const d = valueAt(text, i + 1);
-    if (i + 2 < text.length) {
-      const n = c + d * 45 + valueAt(text, i + 2) * 2025;
-      if (n > 0xffff) throw new VerifyError('bad_base45', `group at ${i} exceeds 65535`);
-      out[o++] = n >> 8;
-      out[o++] = n & 0xff;
-    } else {
-      const n = c + d * 45;
-      if (n > 0xff) throw new VerifyError('bad_base45', `final pair at ${i} exceeds 255`);
-      out[o++] = n;
-    }
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const c = VALUE[text.charCodeAt(i)]!;
+    const d = VALUE[text.charCodeAt(i + 1)]!;
+    const e = VALUE[text.charCodeAt(i + 2)]!;
+    if ((c | d | e) < 0) badCharacter(text, i);
+    const v = c + d * 45 + e * 2025;
+    if (v > 0xffff) throw new VerifyError('bad_base45', `group at ${i} exceeds 65535`);
+    out[o++] = v >> 8;
+    out[o++] = v & 0xff;
+  }
+  if (i < n) {
+    const c = VALUE[text.charCodeAt(i)]!;
+    const d = VALUE[text.charCodeAt(i + 1)]!;
+    if ((c | d) < 0) badCharacter(text, i);
+    const v = c + d * 45;
+    if (v > 0xff) throw new VerifyError('bad_base45', `final pair at ${i} exceeds 255`);
+    out[o++] = v;
   }
   return out;
 }

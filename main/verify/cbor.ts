@@ -21,14 +21,25 @@ export class CborFloat {
  * cborg's tokenizer, with float tokens turned into CborFloat values (when asked), and large byte
  * strings handed out as views into the input instead of copies: a 10-million-entry status list
  * is one 80 MB byte string, and a copy per decode layer would hold it two or three times over.
+ *
+ * One instance is reused for every decode (see `restart`): a fresh tokenizer and options object
+ * per call cost about 1 µs of a scan's ~15 µs of decoding, and using one tokenizer class for
+ * every decode keeps cborg's call sites monomorphic.
  */
 class KioskTokenizer extends Tokenizer {
-  constructor(
-    data: Uint8Array,
-    options: DecodeOptions,
-    private readonly keepFloats: boolean,
-  ) {
-    super(data, options);
+  keepFloats = false;
+
+  /**
+   * Points the tokenizer at new input. cborg keeps its position in `_pos` and its input in
+   * `data` (lib/decode.js); should a later cborg rename them, the check fails and the caller
+   * makes a fresh tokenizer instead, so a rename costs speed, never correctness.
+   */
+  restart(data: Uint8Array, keepFloats: boolean): boolean {
+    const fields = this as unknown as { _pos: number; data: Uint8Array };
+    fields._pos = 0;
+    fields.data = data;
+    this.keepFloats = keepFloats;
+    return this.pos() === 0 && this.done() === (data.length === 0);
   }
 
   override next(): Token {
@@ -44,8 +55,6 @@ class KioskTokenizer extends Tokenizer {
 
 /** Byte strings at least this long come back as views (the copy is still made, then dropped). */
 const VIEW_FROM = 4096;
-/** Inputs at least this long always go through KioskTokenizer, even for headers. */
-const LARGE_INPUT = 64 * 1024;
 
 /**
  * Every tag number decodes to a CborTag: a date, bignum or typed-array decoder has no business
@@ -108,20 +117,37 @@ function plainBytes(bytes: Uint8Array): Uint8Array {
  */
 export function decodeCbor(bytes: Uint8Array, maxDepth = 16, floats: 'keep' | 'as-numbers' = 'keep'): unknown {
   let value: unknown;
+  const data = plainBytes(bytes);
+  const keepFloats = floats === 'keep';
+  // The shared tokenizer serves one decode at a time; a nested call (none today) gets its own.
+  const reuse = !sharedBusy && shared.tokenizer.restart(data, keepFloats);
+  let options = shared.options;
+  if (!reuse) {
+    const tokenizer = new KioskTokenizer(data, DECODE_OPTIONS);
+    tokenizer.keepFloats = keepFloats;
+    options = { ...DECODE_OPTIONS, tokenizer };
+  }
+  sharedBusy ||= reuse;
   try {
-    const data = plainBytes(bytes);
-    const keepFloats = floats === 'keep';
-    value =
-      keepFloats || data.length >= LARGE_INPUT
-        ? decode(data, { ...DECODE_OPTIONS, tokenizer: new KioskTokenizer(data, DECODE_OPTIONS, keepFloats) })
-        : decode(data, DECODE_OPTIONS);
+    value = decode(data, options);
   } catch (err) {
     const detail = err instanceof RangeError ? `CBOR nested deeper than ${maxDepth}` : `malformed CBOR: ${err instanceof Error ? err.message : String(err)}`;
     throw new VerifyError('bad_cose', detail, { cause: err });
+  } finally {
+    if (reuse) {
+      sharedBusy = false;
+      // Let go of the input: a status list's bytes must not stay reachable through the tokenizer.
+      shared.tokenizer.restart(EMPTY, false);
+    }
   }
   if (!withinDepth(value, maxDepth)) throw new VerifyError('bad_cose', `CBOR nested deeper than ${maxDepth}`);
   return value;
 }
+
+const EMPTY = new Uint8Array(0);
+const sharedTokenizer = new KioskTokenizer(EMPTY, DECODE_OPTIONS);
+const shared = { tokenizer: sharedTokenizer, options: { ...DECODE_OPTIONS, tokenizer: sharedTokenizer } as DecodeOptions };
+let sharedBusy = false;
 
 const ENCODE_OPTIONS: EncodeOptions = { ...rfc8949EncodeOptions };
 
