@@ -1,11 +1,10 @@
 // The audit log the kiosk writes: one durable, hash-chained record per event, a Merkle tree
 // kept current per append, signed tree heads, sealed personal data, and the outbox state the
 // sync client drains.
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { chainHash, GENESIS_CHAIN_HASH } from './chain.js';
 import type { AuditClock } from './clock.js';
-import { documentPseudonym, loadDeviceId, loadDeviceKey, loadPseudonymKey, type DeviceKey } from './device-key.js';
+import { documentPseudonym, HmacSha256, loadDeviceId, loadDeviceKey, loadPseudonymKey, type DeviceKey } from './device-key.js';
 import { AuditError } from './errors.js';
 import { consistencyProof, inclusionProof, leafHash, MerkleFrontier, sameHash } from './merkle.js';
 import { encodeRecord, parseEvent, type AuditEvent, type AuditRecord, type RecordedEvent } from './record.js';
@@ -52,8 +51,8 @@ export class AuditLog {
   readonly #store: Store;
   readonly #clock: AuditClock;
   readonly #key: DeviceKey;
-  /** A KeyObject made once: handing createHmac raw bytes builds one on every append. */
-  readonly #pseudonymKey: KeyObject;
+  /** The pseudonym key, prepared once (see HmacSha256). */
+  readonly #pseudonymKey: HmacSha256;
   readonly #bureauPublicKey: Uint8Array | undefined;
   #seq: number;
   #chain: Uint8Array;
@@ -68,7 +67,7 @@ export class AuditLog {
     this.#bureauPublicKey = options.bureauPublicKey;
     this.deviceId = loadDeviceId(store);
     this.#key = loadDeviceKey(store);
-    this.#pseudonymKey = createSecretKey(loadPseudonymKey(store));
+    this.#pseudonymKey = new HmacSha256(loadPseudonymKey(store));
     const last = store.audit.last();
     this.#seq = last?.seq ?? 0;
     this.#chain = last?.chainHash ?? GENESIS_CHAIN_HASH;

@@ -3,9 +3,10 @@
 // tree-head signing bytes, and document pseudonyms.
 import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { encode } from 'cbor2';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHAIN_CONTEXT, GENESIS_CHAIN_HASH, chainHash, verifyChain, type ChainEntry } from '../../../main/audit/chain.js';
-import { documentPseudonym, verifyDeviceSignature } from '../../../main/audit/device-key.js';
+import { documentPseudonym, HmacSha256, verifyDeviceSignature } from '../../../main/audit/device-key.js';
 import { AuditError } from '../../../main/audit/errors.js';
 import { leafHash } from '../../../main/audit/merkle.js';
 import { decodeRecord, encodeRecord, parseEvent, type AuditEvent, type AuditRecord } from '../../../main/audit/record.js';
@@ -209,6 +210,27 @@ describe('document pseudonyms', () => {
     const doc = { type: 'ID', number: '110105194912310021' };
     expect(documentPseudonym(key, doc)).not.toEqual(documentPseudonym(new Uint8Array(32).fill(8), doc));
     expect(documentPseudonym(key, doc)).not.toEqual(documentPseudonym(key, { ...doc, type: 'PASSPORT' }));
+  });
+});
+
+describe('HmacSha256', () => {
+  it('gives RFC 4231 test case 2 and the key-longer-than-a-block case 6', () => {
+    expect(hex(new HmacSha256(new TextEncoder().encode('Jefe')).mac('what do ya want for nothing?'))).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+    expect(hex(new HmacSha256(new Uint8Array(131).fill(0xaa)).mac('Test Using Larger Than Block-Size Key - Hash Key First'))).toBe(
+      '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54',
+    );
+  });
+
+  it('equals node:crypto createHmac for any key and message, reusing one instance', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 150 }), fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 700 }), fc.uint8Array({ maxLength: 700 })), { maxLength: 4 }), (key, messages) => {
+        const mac = new HmacSha256(key);
+        for (const m of messages) expect(hex(mac.mac(m))).toBe(createHmac('sha256', key).update(m).digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
