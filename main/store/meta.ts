@@ -13,6 +13,8 @@ export interface MetaValues {
   pseudonym_key: Uint8Array;
   /** The latest trusted time ever seen, ms since the epoch (main/sync). */
   clock_floor: number;
+  /** The latest time ever vouched for by a signed bureau time, ms (main/sync): the part of the floor a signed time may not undercut. */
+  clock_floor_signed: number;
   /** The bureau this device enrolled with (main/sync). */
   bureau_url: string;
   /** The bureau's X25519 public key guest registrations are sealed to, raw 32 bytes (main/sync). */
@@ -29,6 +31,7 @@ const KIND: { readonly [K in MetaKey]: 'text' | 'bytes' | 'integer' } = {
   device_key: 'bytes',
   pseudonym_key: 'bytes',
   clock_floor: 'integer',
+  clock_floor_signed: 'integer',
   bureau_url: 'text',
   bureau_seal_key: 'bytes',
   etag_tl1: 'text',

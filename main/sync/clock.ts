@@ -9,7 +9,10 @@
 //   so a signed bureau time that disagrees with it overrides it);
 // - the HTTP `Date` header: never a source. It is a tripwire only (see `dateAgrees`).
 // Trusted = one of the first two is available in this process AND its time is not behind the
-// floor. The floor only ever rises, and only from trusted time.
+// floor. The floor rises only from trusted time. It falls in one case: a signed bureau time
+// behind a floor that NTP alone set. NTP is unauthenticated, so a spoofed server could otherwise
+// push the floor years ahead and leave the kiosk unable to trust any clock until then. The part
+// of the floor a signed time vouched for (`clock_floor_signed`) never falls.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
@@ -37,7 +40,7 @@ export type SystemTime = Pick<AuditClock, 'wallMs' | 'monotonicUs' | 'bootId'>;
 export type NtpProbe = () => Promise<boolean>;
 
 export interface TrustedClockOptions {
-  /** Where the floor is kept (meta `clock_floor`). */
+  /** Where the floor is kept (meta `clock_floor`, and `clock_floor_signed` for its signed part). */
   readonly store: Pick<Store, 'meta'>;
   readonly system?: SystemTime;
   /** Default `systemNtpProbe()`. */
@@ -98,6 +101,9 @@ export class TrustedClock extends EventEmitter<ClockEvents> implements AuditCloc
   /** The latest trusted time seen, ms; persisted lazily. */
   #floor: number | undefined;
   #floorStored: number | undefined;
+  /** The latest time a signed bureau time vouched for (extrapolated on the monotonic clock), ms. */
+  #signedFloor: number | undefined;
+  #signedFloorStored: number | undefined;
   #floorWrittenMono: number | undefined;
   #lastWall: number | undefined;
   #lastMono: number | undefined;
@@ -115,6 +121,7 @@ export class TrustedClock extends EventEmitter<ClockEvents> implements AuditCloc
     this.#maxRttMs = positive(options.maxRoundTripMs ?? 10_000, 'maxRoundTripMs');
     this.#dateToleranceMs = positive(options.dateToleranceMs ?? 120_000, 'dateToleranceMs');
     this.#floor = this.#floorStored = options.store.meta.get('clock_floor');
+    this.#signedFloor = this.#signedFloorStored = options.store.meta.get('clock_floor_signed');
     this.#observe();
   }
 
@@ -201,13 +208,22 @@ export class TrustedClock extends EventEmitter<ClockEvents> implements AuditCloc
       throw new ClockError('slow_answer', `the signed time took ${Math.round(rtt)} ms to arrive (at most ${this.#maxRttMs} ms is used)`);
     }
     // The bureau signed somewhere within the round trip: at its latest, it is `time + rtt` now.
-    if (this.#floor !== undefined && time + rtt < this.#floor - this.#toleranceMs) {
-      throw new ClockError('behind_floor', `the signed time ${iso(time)} is behind the latest trusted time ${iso(this.#floor)}`);
+    if (this.#signedFloor !== undefined && time + rtt < this.#signedFloor - this.#toleranceMs) {
+      throw new ClockError('behind_floor', `the signed time ${iso(time)} is behind the latest signed time ${iso(this.#signedFloor)}`);
     }
     this.#observe();
     const before = this.#trustedNow()?.ms ?? this.#system.wallMs();
     const estimate = time + rtt / 2;
     this.#bureau = { timeMs: estimate, monoMs: receivedMono };
+    if (this.#signedFloor === undefined || estimate > this.#signedFloor) this.#signedFloor = estimate;
+    const floor = this.#floor;
+    if (floor !== undefined && time + rtt < floor - this.#toleranceMs) {
+      // Behind the floor but not behind its signed part: NTP alone set the rest. The signed time
+      // outranks it; the floor comes down to it, at once on disk, and the change is reported.
+      this.#floor = estimate;
+      this.#writeFloor(estimate);
+      this.#emitLater({ fromMs: Math.round(floor), toMs: Math.round(estimate), source: 'bureau' });
+    }
     // NTP is unauthenticated: when the signed time disagrees with it, the signed time wins.
     this.#ntpOverridden = Math.abs(this.#system.wallMs() - estimate) > this.#toleranceMs + rtt / 2;
     if (Math.abs(before - estimate) > this.#jumpMs) {
@@ -241,15 +257,28 @@ export class TrustedClock extends EventEmitter<ClockEvents> implements AuditCloc
   #persistFloor(force: boolean): void {
     this.#trustedNow();
     const floor = this.#floor;
-    if (floor === undefined || (this.#floorStored !== undefined && floor <= this.#floorStored)) return;
+    if (floor === undefined) return;
+    const signed = this.#signedFloor === undefined ? undefined : Math.floor(this.#signedFloor);
+    const signedNewer = signed !== undefined && (this.#signedFloorStored === undefined || signed > this.#signedFloorStored);
+    if (this.#floorStored !== undefined && floor <= this.#floorStored && !signedNewer) return;
     const mono = this.#monoMs();
-    // The first trusted time of a process is written at once: a reboot right after must see it.
-    const due = force || this.#floorWrittenMono === undefined || mono - this.#floorWrittenMono >= this.#floorIntervalMs;
+    // The first trusted (or first signed) time of a process is written at once: a reboot right after must see it.
+    const first = this.#floorWrittenMono === undefined || (signedNewer && this.#signedFloorStored === undefined);
+    const due = force || first || mono - this.#floorWrittenMono! >= this.#floorIntervalMs;
     if (!due) return;
+    this.#writeFloor(Math.max(floor, this.#floorStored ?? floor));
+  }
+
+  #writeFloor(floor: number): void {
     const value = Math.floor(floor);
     this.#store.meta.set('clock_floor', value);
     this.#floorStored = value;
-    this.#floorWrittenMono = mono;
+    this.#floorWrittenMono = this.#monoMs();
+    const signed = this.#signedFloor === undefined ? undefined : Math.floor(this.#signedFloor);
+    if (signed !== undefined && (this.#signedFloorStored === undefined || signed > this.#signedFloorStored)) {
+      this.#store.meta.set('clock_floor_signed', signed);
+      this.#signedFloorStored = signed;
+    }
   }
 
   /** The trusted time now and its source, raising the in-memory floor; undefined when untrusted. */
@@ -261,6 +290,11 @@ export class TrustedClock extends EventEmitter<ClockEvents> implements AuditCloc
     const floor = this.#floor;
     const found = candidates.find((c) => floor === undefined || c.ms >= floor - this.#toleranceMs);
     if (found && (floor === undefined || found.ms > floor)) this.#floor = found.ms;
+    if (this.#bureau) {
+      const signed = this.#bureau.timeMs + (mono - this.#bureau.monoMs);
+      if (this.#signedFloor === undefined || signed > this.#signedFloor) this.#signedFloor = signed;
+      if (this.#floor === undefined || signed > this.#floor) this.#floor = signed;
+    }
     return found;
   }
 

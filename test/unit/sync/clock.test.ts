@@ -1,5 +1,6 @@
 // The trusted clock: boots in 1970 and ten years ahead, jumps backwards mid-run, the floor
-// (persisted sparingly, never lowered), signed bureau time (nonce, anchors, floor) and the NTP probe.
+// (persisted sparingly, lowered only by a signed time below a floor NTP alone set), signed bureau
+// time (nonce, anchors, floor) and the NTP probe.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,19 @@ const anchors = anchorsOf(bureau);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-function setUp(options: { wallMs: number; floor?: number; ntp?: () => boolean; requireTrustedClock?: boolean; floorWriteIntervalMs?: number }) {
+function setUp(options: {
+  wallMs: number;
+  floor?: number;
+  signedFloor?: number;
+  ntp?: () => boolean;
+  requireTrustedClock?: boolean;
+  floorWriteIntervalMs?: number;
+}) {
   const system = fakeSystemTime(options.wallMs);
-  const meta = fakeMeta(options.floor === undefined ? {} : { clock_floor: options.floor });
+  const meta = fakeMeta({
+    ...(options.floor === undefined ? {} : { clock_floor: options.floor }),
+    ...(options.signedFloor === undefined ? {} : { clock_floor_signed: options.signedFloor }),
+  });
   const ntp = options.ntp ?? (() => false);
   const clock = new TrustedClock({
     store: meta,
@@ -236,8 +247,8 @@ describe('the signed bureau time', () => {
     expect(meta.writes).toEqual([]);
   });
 
-  it('refuses a payload that is not a TIME, a time behind the floor, and an answer too slow to use', () => {
-    const { system, clock } = setUp({ wallMs: 0, floor: REAL_MS });
+  it('refuses a payload that is not a TIME, a time behind the signed floor, and an answer too slow to use', () => {
+    const { system, clock } = setUp({ wallMs: 0, floor: REAL_MS, signedFloor: REAL_MS });
     const request = clock.timeRequest();
     const notTime = signedTime(bureau, REAL_MS, request.nonce, { kind: 'TL1' });
     expect(() => clock.acceptSignedTime(notTime, anchors, request)).toThrow(ClockError);
@@ -250,6 +261,43 @@ describe('the signed bureau time', () => {
     const slow = answer(clock, system, REAL_MS + 1000, 20_000);
     expect(() => clock.acceptSignedTime(slow.bytes, anchors, slow.request)).toThrow(expect.objectContaining({ code: 'slow_answer' }));
     expect(clock.trusted()).toBe(false);
+  });
+});
+
+describe('a floor pushed ahead by a spoofed NTP server', () => {
+  it('comes down to the signed bureau time, on disk at once, and says so; the signed part of the floor never does', async () => {
+    const ahead = REAL_MS + 10 * YEAR_MS;
+    let synced = true;
+    const { system, meta, clock, changes } = setUp({ wallMs: ahead, ntp: () => synced });
+    await clock.refreshNtp();
+    expect(clock.status()).toMatchObject({ trusted: true, source: 'ntp' });
+    expect(meta.values.get('clock_floor')).toBe(ahead);
+    expect(meta.values.get('clock_floor_signed')).toBeUndefined();
+
+    // The spoofing ends: the system clock is set back to the real time, and NTP must vouch again.
+    system.setWall(REAL_MS);
+    synced = false;
+    await clock.refreshNtp();
+    expect(clock.trusted()).toBe(false);
+    expect(clock.now()).toBe(ahead);
+
+    const { request, bytes } = answer(clock, system, REAL_MS, 10);
+    clock.acceptSignedTime(bytes, anchors, request);
+    expect(clock.status()).toMatchObject({ trusted: true, source: 'bureau' });
+    expect(clock.wallMs()).toBe(REAL_MS + 5);
+    expect(clock.floorMs).toBe(REAL_MS + 5);
+    expect(meta.values.get('clock_floor')).toBe(REAL_MS + 5);
+    expect(meta.values.get('clock_floor_signed')).toBe(REAL_MS + 5);
+    await settle();
+    expect(changes).toContainEqual({ fromMs: ahead, toMs: REAL_MS + 5, source: 'bureau' });
+
+    // A later start keeps the signed part: a signed time behind it is refused.
+    const again = new TrustedClock({ store: meta, system, ntp: async () => false });
+    const stale = answer(again, system, REAL_MS - HOUR, 10);
+    expect(() => again.acceptSignedTime(stale.bytes, anchors, stale.request)).toThrow(expect.objectContaining({ code: 'behind_floor' }));
+    const fresh = answer(again, system, REAL_MS + 60_000, 10);
+    again.acceptSignedTime(fresh.bytes, anchors, fresh.request);
+    expect(again.trusted()).toBe(true);
   });
 });
 
