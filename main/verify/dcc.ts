@@ -1,5 +1,6 @@
 // The HC1 (EU Digital COVID Certificate) profile of the pipeline, eid-qr.md §4: where the DCC sits
 // in the CWT, which kind it is, the signing certificate's key-usage rule, and what a person reads.
+import { dccSchemaProblems } from './dcc-schema.js';
 import type { Subject } from './types.js';
 
 /** CWT claim that holds the health certificate container; inside it, key 1 holds the DCC. */
@@ -35,7 +36,8 @@ export interface DccPayload {
 
 /**
  * Reads the DCC out of a decoded CWT payload (the Map decodeCbor returns). Never throws: when the
- * container is missing or mis-shaped, `payload` is absent and `problems` says why, so the
+ * container is missing or mis-shaped, `payload` is absent and `problems` says why; when the DCC
+ * breaks the schema's shape rules (dcc-schema.ts), `payload` is there and `problems` names them; so the
  * verifier can report `bad_claims` only once the signature holds. The standard claims (iss, iat,
  * exp) are read by the verifier like any CWT's; for a DCC, iss is optional (the hcert spec's rule).
  */
@@ -51,7 +53,9 @@ export function readDccPayload(payload: ReadonlyMap<unknown, unknown>): { payloa
   const certificateType = dccCertificateType(map);
   return {
     payload: { dcc: map, ...(certificateType ? { certificateType } : {}), subject: dccSubject(map) },
-    problems: [],
+    // A DCC that breaks the DCC schema's shape rules is still read (the person is shown), but the
+    // verdict says bad_claims once the signature holds.
+    problems: dccSchemaProblems(map),
   };
 }
 

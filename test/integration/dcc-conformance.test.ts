@@ -9,6 +9,7 @@ import { decodeBase45 } from '../../main/verify/base45.js';
 import { decodeCbor, encodeCbor } from '../../main/verify/cbor.js';
 import { coseToBeSigned, decodeCoseSign1 } from '../../main/verify/cose.js';
 import { HCERT_CLAIM, dccKeyUsageOk, readDccPayload } from '../../main/verify/dcc.js';
+import { dccSchemaProblems } from '../../main/verify/dcc-schema.js';
 import { inflateBounded, looksLikeZlib } from '../../main/verify/inflate.js';
 import { importCertificate } from '../../main/verify/keys.js';
 import { splitPrefix } from '../../main/verify/prefix.js';
@@ -232,13 +233,27 @@ const STEPS: Record<string, { needs: string[]; run: Step }> = {
       return verified && dccKeyUsageOk(cert.extendedKeyUsage, read.payload);
     },
   },
+  // The DCC in the CBOR layer keeps the DCC schema's rules (main/verify/dcc-schema.ts: the rules
+  // every schema version from 1.0.0 shares, written out from the published schema).
+  EXPECTEDSCHEMAVALIDATION: {
+    needs: ['CBOR'],
+    run: (raw) => {
+      const dcc = dccFromCborLayer(str(raw, 'CBOR')!);
+      return dcc instanceof Map && dccSchemaProblems(dcc as ReadonlyMap<string, unknown>).length === 0;
+    },
+  },
+  // The JSON layer, read as the kiosk would read it once encoded, keeps the same rules.
+  EXPECTEDVALIDOBJECT: {
+    needs: ['JSON'],
+    run: (raw) => {
+      const dcc = decodeCbor(encodeCbor(raw.JSON));
+      return dcc instanceof Map && dccSchemaProblems(dcc as ReadonlyMap<string, unknown>).length === 0;
+    },
+  },
 };
 
-/** Flags for steps outside this layer, each with the reason it is not scored here. */
-const NOT_SCORED: Record<string, string> = {
-  EXPECTEDSCHEMAVALIDATION: 'needs the DGC JSON schema, which the corpus does not include',
-  EXPECTEDVALIDOBJECT: 'validates JSON against the DGC JSON schema, which the corpus does not include',
-};
+/** Flags for steps outside this layer, each with the reason it is not scored here (none today). */
+const NOT_SCORED: Record<string, string> = {};
 
 const cases = caseFiles().map(loadCase);
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCbor, encodeCbor } from '../../../main/verify/cbor.js';
 import { DCC_KEY_USAGE_OIDS, dccCertificateType, dccKeyUsageAllows, dccKeyUsageOk, dccSubject, readDccPayload } from '../../../main/verify/dcc.js';
+import { dccSchemaProblems } from '../../../main/verify/dcc-schema.js';
 
 /** A payload as it arrives: encoded by an issuer, decoded by the kiosk. */
 function cwt(dcc: unknown, extra: [number, unknown][] = []): Map<unknown, unknown> {
@@ -13,8 +14,42 @@ const vaccination = {
   ver: '1.3.0',
   nam: { fn: 'Musterfrau-Gößinger', fnt: 'MUSTERFRAU<GOESSINGER', gn: 'Gabriele', gnt: 'GABRIELE' },
   dob: '1998-02-26',
-  v: [{ tg: '840539006', dn: 1, sd: 2, co: 'AT' }],
+  v: [
+    {
+      tg: '840539006',
+      vp: '1119349007',
+      mp: 'EU/1/20/1528',
+      ma: 'ORG-100030215',
+      dn: 1,
+      sd: 2,
+      dt: '2021-02-18',
+      co: 'AT',
+      is: 'Ministry of Health, Austria',
+      ci: 'URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B',
+    },
+  ],
 };
+const test = {
+  tg: '840539006',
+  tt: 'LP6464-4',
+  sc: '2021-02-20T12:34:56Z',
+  tr: '260415000',
+  co: 'AT',
+  is: 'Ministry of Health, Austria',
+  ci: 'URN:UVCI:01:AT:B5921A35D6A0D696421B3E2462178297#I',
+};
+const recovery = {
+  tg: '840539006',
+  fr: '2021-02-20',
+  co: 'AT',
+  is: 'Ministry of Health, Austria',
+  df: '2021-04-04',
+  du: '2021-10-04',
+  ci: 'URN:UVCI:01:AT:858CC18CFCF5965EF82F60E493349AA5#K',
+};
+
+/** The DCC as the kiosk reads it (text-keyed Maps); members set to undefined are left out, as JSON leaves them. */
+const asRead = (dcc: unknown) => decodeCbor(encodeCbor(JSON.parse(JSON.stringify(dcc)))) as ReadonlyMap<string, unknown>;
 
 describe('readDccPayload', () => {
   it('finds the DCC at -260 → 1, its kind and subject', () => {
@@ -37,6 +72,56 @@ describe('readDccPayload', () => {
     const { v: _v, ...none } = vaccination;
     expect(readDccPayload(cwt(none)).payload?.certificateType).toBeUndefined();
     expect(readDccPayload(cwt({ ...vaccination, r: [{}] })).payload?.certificateType).toBeUndefined();
+  });
+});
+
+describe('the DCC schema rules (dccSchemaProblems)', () => {
+  const { v: _v, ...person } = vaccination;
+  const v0 = vaccination.v[0]!;
+
+  it('passes a vaccination, a test and a recovery that keep them, with members the schema does not name', () => {
+    expect(dccSchemaProblems(asRead(vaccination))).toEqual([]);
+    expect(dccSchemaProblems(asRead({ ...person, t: [{ ...test, nm: 'PCR', ma: '', tc: 'Testzentrum', dr: '2021-02-20T13:00:00+02:00' }] }))).toEqual([]);
+    expect(dccSchemaProblems(asRead({ ...person, r: [recovery], xx: 1 }))).toEqual([]);
+    expect(dccSchemaProblems(asRead({ ...vaccination, dob: '1998' }))).toEqual([]);
+    expect(dccSchemaProblems(asRead({ ...vaccination, dob: '' }))).toEqual([]);
+  });
+
+  it.each([
+    ['no ver', { ...vaccination, ver: undefined }, 'ver is missing'],
+    ['a ver that is not n.n.n', { ...vaccination, ver: '1.3' }, 'ver is not a version'],
+    ['no nam', { ...vaccination, nam: undefined }, 'nam is missing'],
+    ['no fnt', { ...vaccination, nam: { fn: 'Muster' } }, 'nam.fnt is missing'],
+    ['an fnt outside the ICAO alphabet', { ...vaccination, nam: { fnt: 'Muster' } }, 'nam.fnt is not in the ICAO alphabet'],
+    ['a name longer than 80', { ...vaccination, nam: { fnt: 'A', fn: 'x'.repeat(81) } }, 'nam.fn is longer than 80'],
+    ['no dob', { ...vaccination, dob: undefined }, 'dob is missing'],
+    ['an impossible dob', { ...vaccination, dob: '1998-02-30' }, 'dob is not a birth date'],
+    ['a dob in 1850', { ...vaccination, dob: '1850-01-01' }, 'dob is not a birth date'],
+    ['none of v, t, r', person, 'holds 0'],
+    ['two of v, t, r', { ...vaccination, r: [recovery] }, 'holds 2'],
+    ['an empty v', { ...person, v: [] }, 'v is not an array of one entry'],
+    ['two vaccinations', { ...person, v: [v0, v0] }, 'v is not an array of one entry'],
+    ['a dose number of 0', { ...person, v: [{ ...v0, dn: 0 }] }, 'v[0].dn is not an integer from 1 to 9'],
+    ['a dose number as text', { ...person, v: [{ ...v0, sd: '2' }] }, 'v[0].sd is not an integer'],
+    ['a vaccination date that is not a date', { ...person, v: [{ ...v0, dt: '2021-02-18T10:00:00Z' }] }, 'v[0].dt is not a date'],
+    ['a vaccination without its certificate id', { ...person, v: [{ ...v0, ci: undefined }] }, 'v[0].ci is missing'],
+    ['a sample time without an offset', { ...person, t: [{ ...test, sc: '2021-02-20T12:34:56' }] }, 't[0].sc is not a date-time'],
+    ['a test without its type', { ...person, t: [{ ...test, tt: undefined }] }, 't[0].tt is missing'],
+    ['a recovery valid until 31 April', { ...person, r: [{ ...recovery, du: '2021-04-31' }] }, 'r[0].du is not a date'],
+    ['an entry that is not an object', { ...person, r: ['x'] }, 'r[0] is not an object'],
+  ])('names the problem: %s', (_what, dcc, problem) => {
+    expect(dccSchemaProblems(asRead(dcc)).join('; ')).toContain(problem);
+  });
+
+  it('never repeats a value in its messages (a DCC is personal data)', () => {
+    const problems = dccSchemaProblems(asRead({ ...vaccination, nam: { fnt: 'Musterfrau' }, dob: 'Gößinger' })).join('; ');
+    expect(problems).not.toMatch(/Musterfrau|Gößinger/);
+  });
+
+  it('makes readDccPayload report the problems while still reading the person', () => {
+    const read = readDccPayload(cwt({ ...vaccination, dob: 'unknown' }));
+    expect(read.problems).toEqual(['dob is not a birth date']);
+    expect(read.payload?.subject.familyName).toBe('Musterfrau-Gößinger');
   });
 });
 
