@@ -174,6 +174,8 @@ export function noticeText(language: Language, notice: Notice): string {
       return say(language, UI.clockUnsynced);
     case 'offline':
       return say(language, UI.offline);
+    case 'not_enrolled':
+      return say(language, UI.notEnrolled);
   }
 }
 
@@ -206,6 +208,10 @@ export const UI = {
   listsStale: { 'zh-CN': '核验名单已过期，结果将为"无法核验"', en: 'The checking lists are out of date: verdicts will say "cannot check"' },
   clockUnsynced: { 'zh-CN': '本机时钟未校准', en: "The kiosk's clock is not set" },
   offline: { 'zh-CN': '离线：记录将在联网后上传', en: 'Offline: records will upload when back online' },
+  notEnrolled: {
+    'zh-CN': '本机尚未在公安机关登记，住客信息未被记录：请手工登记并联系管理员',
+    en: 'This kiosk is not registered with the bureau yet, so guest details are not being recorded: register guests by hand and call the operator',
+  },
   verdict: { 'zh-CN': '核验结果', en: 'Verdict' },
   reasons: { 'zh-CN': '原因', en: 'Reasons' },
   holder: { 'zh-CN': '持证人', en: 'Holder' },
@@ -258,6 +264,12 @@ export const UI = {
   lastSync: { 'zh-CN': '上次同步', en: 'Last sync' },
   never: { 'zh-CN': '从未', en: 'Never' },
   lastError: { 'zh-CN': '最近错误', en: 'Last error' },
+  enrolment: { 'zh-CN': '登记', en: 'Enrolment' },
+  notEnrolledShort: { 'zh-CN': '未登记', en: 'Not enrolled' },
+  enrolmentRefused: {
+    'zh-CN': (code: string) => `公安机关拒绝了登记码（${code}）：请向公安机关索取新的登记码`,
+    en: (code: string) => `the bureau refused the enrolment code (${code}): ask the bureau for a new one`,
+  },
   backlog: { 'zh-CN': '待上传记录', en: 'Records waiting to upload' },
   syncNow: { 'zh-CN': '立即同步', en: 'Sync now' },
   syncStarted: { 'zh-CN': '已开始同步', en: 'Sync started' },

@@ -54,7 +54,8 @@ export interface VerdictView {
 
 /** Something the clerk must know now (a device unplugged, the lists going stale). */
 export interface Notice {
-  readonly code: 'device_absent' | 'device_faulty' | 'lists_stale_soon' | 'lists_stale' | 'clock_unsynced' | 'offline';
+  /** `not_enrolled`: a site that reports guests, on a kiosk the bureau has not enrolled yet: registrations are not being kept. */
+  readonly code: 'device_absent' | 'device_faulty' | 'lists_stale_soon' | 'lists_stale' | 'clock_unsynced' | 'offline' | 'not_enrolled';
   readonly device?: DeviceName;
 }
 
@@ -98,6 +99,9 @@ export interface OperatorStatus {
     readonly lastError?: string;
     /** Audit records not yet acknowledged by the bureau. */
     readonly backlog: number;
+    /** False until the bureau has enrolled this kiosk (with the code of the last refusal, if any). */
+    readonly enrolled?: boolean;
+    readonly enrolmentError?: string;
   };
   readonly clock: { readonly trusted: boolean; readonly source?: string };
   /** Most recent verdicts, newest first: result, reasons, source and time only. */

@@ -13,8 +13,12 @@ import { treeHeadBytes, type SignedTreeHead } from './tree-head.js';
 
 export interface AuditLogOptions {
   readonly clock: AuditClock;
-  /** The bureau's X25519 public key (raw 32 bytes); without it personal data is refused, never kept in clear. */
-  readonly bureauPublicKey?: Uint8Array;
+  /**
+   * The bureau's X25519 public key (raw 32 bytes), or a function asked at each sealed append (a
+   * kiosk that enrols while running gets its key without a restart); without one, personal data
+   * is refused, never kept in clear.
+   */
+  readonly bureauPublicKey?: Uint8Array | (() => Uint8Array | undefined);
 }
 
 export interface AppendedRecord {
@@ -53,7 +57,7 @@ export class AuditLog {
   readonly #key: DeviceKey;
   /** The pseudonym key, prepared once (see HmacSha256). */
   readonly #pseudonymKey: HmacSha256;
-  readonly #bureauPublicKey: Uint8Array | undefined;
+  readonly #bureauPublicKey: () => Uint8Array | undefined;
   #seq: number;
   #chain: Uint8Array;
   readonly #frontier: MerkleFrontier;
@@ -64,7 +68,8 @@ export class AuditLog {
   private constructor(store: Store, options: AuditLogOptions) {
     this.#store = store;
     this.#clock = options.clock;
-    this.#bureauPublicKey = options.bureauPublicKey;
+    const key = options.bureauPublicKey;
+    this.#bureauPublicKey = typeof key === 'function' ? key : () => key;
     this.deviceId = loadDeviceId(store);
     this.#key = loadDeviceKey(store);
     this.#pseudonymKey = new HmacSha256(loadPseudonymKey(store));
@@ -76,7 +81,8 @@ export class AuditLog {
 
   /** Opens the log kept in `store`, creating the device identity on first start. */
   static open(store: Store, options: AuditLogOptions): AuditLog {
-    if (options.bureauPublicKey !== undefined && options.bureauPublicKey.length !== 32) {
+    const key = options.bureauPublicKey;
+    if (key !== undefined && typeof key !== 'function' && key.length !== 32) {
       throw new TypeError('bureauPublicKey must be a raw 32-byte X25519 public key');
     }
     return new AuditLog(store, options);
@@ -105,8 +111,8 @@ export class AuditLog {
   append(event: AuditEvent, registration?: unknown): Promise<AppendedRecord> {
     const parsed = parseEvent(event);
     const personal = registration === undefined ? undefined : parseGuestRegistration(registration);
-    const bureauKey = this.#bureauPublicKey;
-    if (personal && !bureauKey) {
+    const bureauKey = personal ? this.#bureauPublicKey() : undefined;
+    if (personal && bureauKey?.length !== 32) {
       throw new AuditError('no_bureau_key', 'this site reports guest registrations but no bureau key is configured to seal them');
     }
     if (!personal && this.#waiting === 0) {

@@ -138,11 +138,13 @@ async function compose(options: StartKioskOptions, profile: SiteProfile, log: Ki
       log.warn({ event: 'enrolment_failed', err }, 'enrolment failed; it is tried again at the next start');
     }
   }
-  const bureauPublicKey = db.meta.get('bureau_seal_key');
-  const audit = AuditLog.open(db, { clock, ...(bureauPublicKey ? { bureauPublicKey } : {}) });
+  // Read at each use: a kiosk that enrols while running (the sync loop retries) seals from then on.
+  const sealKey = (): Uint8Array | undefined => db.meta.get('bureau_seal_key');
+  const audit = AuditLog.open(db, { clock, bureauPublicKey: sealKey });
   opened.push(() => audit.settled());
-  if (profile.report === 'guest_registration' && !bureauPublicKey) {
-    log.warn({ event: 'no_seal_key' }, 'this site reports guest registrations but the kiosk is not enrolled: registrations cannot be sealed');
+  const reportsGuests = profile.report === 'guest_registration';
+  if (reportsGuests && !sealKey()) {
+    log.warn({ event: 'no_seal_key' }, 'this site reports guest registrations but the kiosk is not enrolled: registrations cannot be sealed until it is');
   }
   const replay = new ReplayMemory(db.replay, Math.floor(clock.now() / 1000));
 
@@ -159,7 +161,15 @@ async function compose(options: StartKioskOptions, profile: SiteProfile, log: Ki
     // The client reports each answer's Date header to the loop it serves, made just after it.
     const loop: { sync?: BureauSync } = {};
     const client = new BureauClient({ baseUrl: config.bureau.url, onDate: (ms) => loop.sync?.observeDate(ms) });
-    loop.sync = new BureauSync({ client, log: audit, store: db, trust: trustStore, clock, intervalMs: config.bureau.syncIntervalSeconds * 1000 });
+    loop.sync = new BureauSync({
+      client,
+      log: audit,
+      store: db,
+      trust: trustStore,
+      clock,
+      intervalMs: config.bureau.syncIntervalSeconds * 1000,
+      ...(config.bureau.enrolmentCode ? { enrolmentCode: config.bureau.enrolmentCode } : {}),
+    });
     sync = loop.sync;
   }
 
@@ -216,6 +226,8 @@ async function compose(options: StartKioskOptions, profile: SiteProfile, log: Ki
     else if (left.some((s) => s < STALE_SOON_SECONDS)) out.push({ code: 'lists_stale_soon' });
     if (profile.requireTrustedClock && !clock.trusted()) out.push({ code: 'clock_unsynced' });
     if (sync?.status().connectivity === 'offline') out.push({ code: 'offline' });
+    // Registrations are sealed to the bureau's key or not kept at all: the clerk must know.
+    if (reportsGuests && !sealKey()) out.push({ code: 'not_enrolled' });
     return out;
   };
   const refreshNotices = (): void => {
@@ -297,7 +309,7 @@ async function compose(options: StartKioskOptions, profile: SiteProfile, log: Ki
       ...(documentRef ? { document: documentRef } : {}),
     };
     const registration =
-      profile.report === 'guest_registration' && verdict.result === 'valid' && bureauPublicKey ? guestRegistration(subject, clock.wallMs()) : undefined;
+      reportsGuests && verdict.result === 'valid' && sealKey() ? guestRegistration(subject, clock.wallMs()) : undefined;
     // The verdict is shown only once its record is on disk: a kiosk that cannot record does not verify.
     await record(event, registration);
     signal(verdict.result === 'valid' ? 'success' : verdict.result === 'cannot_validate' ? 'attention' : 'failure');
@@ -471,6 +483,8 @@ async function compose(options: StartKioskOptions, profile: SiteProfile, log: Ki
             ...(s.lastSuccessMs !== undefined ? { lastSuccessAt: s.lastSuccessMs } : {}),
             ...(s.lastError ? { lastError: s.lastError.code } : {}),
             backlog: s.backlog,
+            ...(s.enrolled !== undefined ? { enrolled: s.enrolled } : {}),
+            ...(s.enrolmentError ? { enrolmentError: s.enrolmentError.code } : {}),
           }
         : { state: 'disabled', backlog: Math.max(0, audit.size - audit.acknowledgedSeq()) },
       clock: { trusted: clockStatus.trusted, ...(clockStatus.source ? { source: clockStatus.source } : {}) },

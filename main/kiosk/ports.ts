@@ -63,6 +63,9 @@ export interface KioskSync {
     readonly lastSuccessMs?: number;
     readonly lastError?: { readonly code: string };
     readonly backlog: number;
+    readonly enrolled?: boolean;
+    /** Why the last enrolment attempt failed, while not enrolled. */
+    readonly enrolmentError?: { readonly code: string };
   };
 }
 

@@ -14,6 +14,7 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import type { BureauApi, UploadRecord } from './client.js';
 import type { TrustedClock } from './clock.js';
 import { BureauError, ClockError, SyncError, codeOf, messageOf } from './errors.js';
+import { enrol } from './enrol.js';
 import { BatchTreeHeads } from './tree-heads.js';
 import type { KioskTrust, ListKind, ListUpdate } from './trust-store.js';
 
@@ -52,6 +53,11 @@ export interface BureauSyncOptions {
   readonly backoff?: Omit<BackoffOptions, 'random'>;
   /** How often the signed time is fetched again, ms. Default 3 600 000. */
   readonly timeIntervalMs?: number;
+  /**
+   * The site's one-time enrolment code. While the device is not enrolled, each cycle tries to
+   * enrol with it (a kiosk first started without the bureau in reach enrols once it is).
+   */
+  readonly enrolmentCode?: string;
 }
 
 export interface SyncErrorInfo {
@@ -100,10 +106,14 @@ export interface SyncStatus {
   readonly lists: { readonly TL1: ListSyncStatus; readonly SL1: ListSyncStatus };
   /** The last signed time the clock refused (bad signature, wrong nonce, behind the floor). */
   readonly lastTimeError?: SyncErrorInfo;
+  /** Why the last enrolment attempt failed, while the device is still not enrolled. */
+  readonly enrolmentError?: SyncErrorInfo;
 }
 
 type BureauSyncEvents = {
   connectivity: [{ from: Connectivity; to: Connectivity }];
+  /** The device enrolled during a cycle: guest registrations can be sealed from now on. */
+  enrolled: [];
   cycle: [CycleReport];
   uploaded: [{ firstSeq: number; lastSeq: number; highWater: number }];
 };
@@ -146,6 +156,8 @@ export class BureauSync extends EventEmitter<BureauSyncEvents> {
   #resendFrom: number | undefined;
   #bureauHighWater: number | undefined;
   #notEnrolled = false;
+  readonly #enrolmentCode: string | undefined;
+  #enrolmentError: SyncErrorInfo | undefined;
   #lastBatchMono: number | undefined;
   #lastSuccessMono: number | undefined;
   #lastSuccessMs: number | undefined;
@@ -172,6 +184,7 @@ export class BureauSync extends EventEmitter<BureauSyncEvents> {
     this.#batchSize = atLeast(options.batchSize ?? 500, 1, 'batchSize');
     this.#minBatchGapMs = 1000 / atLeast(options.maxBatchesPerSecond ?? 20, Number.MIN_VALUE, 'maxBatchesPerSecond');
     this.#timeIntervalMs = atLeast(options.timeIntervalMs ?? 3_600_000, 1, 'timeIntervalMs');
+    this.#enrolmentCode = options.enrolmentCode;
     const wallMs = () => options.clock?.wallMs() ?? Date.now();
     this.#heads = new BatchTreeHeads(options.store, options.log.deviceId, loadDeviceKey(options.store), wallMs);
   }
@@ -238,6 +251,7 @@ export class BureauSync extends EventEmitter<BureauSyncEvents> {
       ...(this.#lastSuccessMs !== undefined ? { lastSuccessMs: this.#lastSuccessMs } : {}),
       ...(this.#lastSuccessMono !== undefined ? { lastSuccessAgoMs: now - this.#lastSuccessMono } : {}),
       ...(this.#lastError ? { lastError: this.#lastError } : {}),
+      ...(this.#enrolmentError && !this.#enrolled() ? { enrolmentError: this.#enrolmentError } : {}),
       backlog: Math.max(0, this.#log.size - acknowledgedSeq),
       acknowledgedSeq,
       failures: this.#backoff.failures,
@@ -292,6 +306,7 @@ export class BureauSync extends EventEmitter<BureauSyncEvents> {
         lists.push(...(await this.#pullList('TL1', signal)));
         lists.push(...(await this.#pullList('SL1', signal)));
       }
+      if (!this.#enrolled() && this.#enrolmentCode !== undefined) await this.#tryEnrol(signal);
       if (this.#enrolled()) await this.#drain(signal);
       this.#backoff.succeed();
       this.#lastSuccessMono = this.#monoNow();
@@ -494,6 +509,24 @@ export class BureauSync extends EventEmitter<BureauSyncEvents> {
     if (this.#lastBatchMono === undefined) return;
     const wait = this.#lastBatchMono + this.#minBatchGapMs - this.#monoNow();
     await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, Math.max(0, wait)));
+  }
+
+  /**
+   * One enrolment attempt. A refusal (a wrong or spent code, a changed seal key) is kept for the
+   * operator and does not fail the cycle: lists and time still matter. Losing the connection does.
+   */
+  async #tryEnrol(signal: AbortSignal): Promise<void> {
+    try {
+      await enrol({ bureauUrl: this.#client.baseUrl, code: this.#enrolmentCode!, store: this.#store, client: this.#client, signal });
+    } catch (error) {
+      // Out of reach or failing (5xx): the cycle fails and backs off. Refused: kept, tried next cycle.
+      if (signal.aborted || (error instanceof BureauError && error.code !== 'bureau_refused' && error.code !== 'bureau_bad_answer')) throw error;
+      this.#enrolmentError = this.#errorInfo(error);
+      return;
+    }
+    this.#notEnrolled = false;
+    this.#enrolmentError = undefined;
+    this.emit('enrolled');
   }
 
   #enrolled(): boolean {

@@ -124,6 +124,15 @@ export function OperatorConsole({ language, status, onLanguage, onSyncNow, onSig
                     <dd>{status.sync.lastError}</dd>
                   </div>
                 )}
+                {status.sync.enrolled === false && (
+                  <div>
+                    <dt>{say(language, UI.enrolment)}</dt>
+                    <dd data-testid="enrolment">
+                      <span class="pill pill-bad">{say(language, UI.notEnrolledShort)}</span>
+                      {status.sync.enrolmentError ? ` ${say(language, UI.enrolmentRefused)(status.sync.enrolmentError)}` : ''}
+                    </dd>
+                  </div>
+                )}
                 <div>
                   <dt>{say(language, UI.clock)}</dt>
                   <dd>

@@ -114,6 +114,38 @@ describe('time and lists', () => {
   });
 });
 
+describe('enrolment by the sync loop', () => {
+  const guest = { name: 'Test Guest', documentType: 'CN-RIC', documentNumber: '11010519491231002X', birthDate: '1949-12-31', address: 'Test Street 1', checkInMs: 1_750_000_000_000 };
+  const open = (code: string) =>
+    openKiosk(dir.file(`kiosk-${++kiosks}.db`), { bureauUrl: bureau.url, anchorsPem: bureau.anchorsPem(), durable: false, sync: { enrolmentCode: code } });
+
+  it('keeps a refused code for the operator without failing the cycle (lists still arrive)', async () => {
+    const k = open('NO-SUCH-CODE');
+    const report = await k.sync.syncNow();
+    expect(report.ok).toBe(true);
+    expect(k.trust.seq('TL1')).toBeGreaterThan(0);
+    expect(k.sync.status()).toMatchObject({ enrolled: false, enrolmentError: { code: 'bureau_refused' } });
+    await k.close();
+  });
+
+  it('enrols a kiosk that started unenrolled, and the running log seals registrations from then on', async () => {
+    const k = open(bureau.unusedEnrolmentCodes()[0]!);
+    let enrolled = 0;
+    k.sync.on('enrolled', () => enrolled++);
+    expect(() => k.log.append({ kind: 'card_read', outcome: 'read' }, guest)).toThrow(expect.objectContaining({ code: 'no_bureau_key' }));
+    await k.sync.syncNow();
+    expect(enrolled).toBe(1);
+    expect(k.sync.status()).toMatchObject({ enrolled: true });
+    expect(k.sync.status().enrolmentError).toBeUndefined();
+    await k.log.append({ kind: 'card_read', outcome: 'read', document: { type: 'CN-RIC', number: guest.documentNumber } }, guest);
+    expect(await k.sync.syncNow()).toMatchObject({ ok: true, acknowledgedSeq: 1 });
+    expect(bureau.registrations(k.log.deviceId)).toHaveLength(1);
+    await k.sync.syncNow();
+    expect(enrolled).toBe(1);
+    await k.close();
+  });
+});
+
 describe('audit upload', () => {
   it('delivers every record once, the bureau opens the sealed registrations, and the kiosk deletes them', async () => {
     const first = kiosk();

@@ -52,8 +52,9 @@ export function openKiosk(path: string, options: TestKioskOptions): TestKiosk {
   const store = openStore(path, { durable: options.durable ?? true });
   const anchors = loadAnchors(options.anchorsPem);
   const clock = new TrustedClock({ store, ntp: async () => false });
-  const sealKey = store.meta.get('bureau_seal_key');
-  const log = AuditLog.open(store, { clock, ...(sealKey ? { bureauPublicKey: sealKey } : {}) });
+  // As main/kiosk wires it: the seal key is read when a registration comes, so an enrolment made
+  // while the kiosk runs is used at once.
+  const log = AuditLog.open(store, { clock, bureauPublicKey: () => store.meta.get('bureau_seal_key') });
   const trust = KioskTrust.open({ store, anchors });
   const dates: { sync?: BureauSync } = {};
   const client = new BureauClient({

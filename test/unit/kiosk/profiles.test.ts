@@ -40,6 +40,24 @@ describe('hotel', () => {
     await t.close();
   });
 
+  it('on a kiosk not yet enrolled: tells the clerk registrations are not kept, keeps none, and seals once enrolled', async () => {
+    const t = await startTestKiosk(ctx.bench, { site: { profile: 'hotel' } });
+    expect(t.kiosk.state().notices).toContainEqual({ code: 'not_enrolled' });
+    await t.send({ type: 'wedgeScan', text: code() });
+    await t.kiosk.audit.settled();
+    expect(t.kiosk.state().verdict).toMatchObject({ result: 'valid' });
+    expect(t.records().some((r) => r.sealed)).toBe(false);
+
+    // The sync loop enrols while the kiosk runs: the next check seals, and the notice goes.
+    t.store.meta.set('bureau_seal_key', bureau.publicKey);
+    await t.pass(60_000);
+    expect(t.kiosk.state().notices).not.toContainEqual({ code: 'not_enrolled' });
+    await t.send({ type: 'wedgeScan', text: code({ ...HOLDER, documentNumber: HOLDER.documentNumber }) });
+    await t.kiosk.audit.settled();
+    expect(t.records().filter((r) => r.sealed)).toHaveLength(1);
+    await t.close();
+  });
+
   it('reports nothing for an invalid verdict', async () => {
     const t = await startTestKiosk(ctx.bench, { site: { profile: 'hotel' } }, enrolled);
     await t.send({ type: 'wedgeScan', text: code(REVOKED_HOLDER) });
