@@ -112,7 +112,7 @@ function fieldOk(type: Field, v: unknown): boolean {
  * 0000–9999), given text already shaped `YYYY-MM-DD`. Arithmetic rather than a Date round trip:
  * three dates per code made this the verifier's costliest step after the signature.
  */
-function isRealDate(iso: string): boolean {
+export function isRealDate(iso: string): boolean {
   const year = Number(iso.slice(0, 4));
   const month = Number(iso.slice(5, 7));
   const day = Number(iso.slice(8, 10));

@@ -9,6 +9,8 @@
 // (tg, vp, mp, ma, tt, tr, co), which the schema leaves to business rules, and members it does
 // not name, which it allows.
 
+import { isRealDate } from './claims.js';
+
 /** A DCC (or a part of one) as decodeCbor gives it: text-keyed Maps, arrays, strings, numbers. */
 type Node = unknown;
 
@@ -27,16 +29,10 @@ type Rule = (value: Node) => string | undefined;
 const text: Rule = (v) => (typeof v === 'string' ? undefined : 'is not a string');
 const limited: Rule = (v) => text(v) ?? ((v as string).length > MAX_TEXT ? `is longer than ${MAX_TEXT} characters` : undefined);
 const icao: Rule = (v) => limited(v) ?? (ICAO.test(v as string) ? undefined : 'is not in the ICAO alphabet (A-Z and <)');
-const date: Rule = (v) => text(v) ?? (DATE.test(v as string) && realDate((v as string).slice(0, 10)) ? undefined : 'is not a date (YYYY-MM-DD)');
+const date: Rule = (v) => text(v) ?? (DATE.test(v as string) && isRealDate((v as string).slice(0, 10)) ? undefined : 'is not a date (YYYY-MM-DD)');
 const dateTime: Rule = (v) =>
-  text(v) ?? (DATE_TIME.test(v as string) && realDate((v as string).slice(0, 10)) ? undefined : 'is not a date-time with an offset');
+  text(v) ?? (DATE_TIME.test(v as string) && isRealDate((v as string).slice(0, 10)) ? undefined : 'is not a date-time with an offset');
 const dose: Rule = (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 9 ? undefined : 'is not an integer from 1 to 9');
-
-function realDate(iso: string): boolean {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
 
 /** Each entry kind's members: rule, and whether the member is required. */
 type Shape = Readonly<Record<string, readonly [Rule, 'required' | 'optional']>>;
@@ -120,7 +116,7 @@ export function dccSchemaProblems(dcc: ReadonlyMap<string, unknown>): string[] {
   else checkShape(nam, NAME, 'nam', problems);
   const dob = dcc.get('dob');
   if (dob === undefined) problems.push('dob is missing');
-  else if (typeof dob !== 'string' || !DOB.test(dob) || (dob.length === 10 && !realDate(dob))) problems.push('dob is not a birth date');
+  else if (typeof dob !== 'string' || !DOB.test(dob) || (dob.length === 10 && !isRealDate(dob))) problems.push('dob is not a birth date');
 
   const groups = (['v', 't', 'r'] as const).filter((key) => dcc.get(key) !== undefined);
   if (groups.length !== 1) problems.push(`a DCC holds exactly one of v, t, r (this one holds ${groups.length})`);
