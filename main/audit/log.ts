@@ -1,6 +1,6 @@
 // The audit log the kiosk writes: one durable, hash-chained record per event, a Merkle tree
-// kept current per append, signed tree heads, sealed personal data, and the outbox state the
-// sync client drains.
+// brought up to date when a root is asked for, signed tree heads, sealed personal data, and the
+// outbox state the sync client drains.
 import type { Store } from '../store/index.js';
 import { chainHash, GENESIS_CHAIN_HASH } from './chain.js';
 import type { AuditClock } from './clock.js';
@@ -61,6 +61,12 @@ export class AuditLog {
   #seq: number;
   #chain: Uint8Array;
   readonly #frontier: MerkleFrontier;
+  /**
+   * Leaf hashes committed but not yet folded into the frontier. Folding costs a node hash per
+   * append on average; it waits until a root is asked for (a tree head, once per upload), so
+   * the append itself does no more than its record needs.
+   */
+  #unfolded: Uint8Array[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   /** Appends queued behind a seal. */
   #waiting = 0;
@@ -100,7 +106,7 @@ export class AuditLog {
 
   /** The Merkle root over all records written so far. */
   root(): Uint8Array {
-    return this.#frontier.root();
+    return this.#folded().root();
   }
 
   /**
@@ -166,8 +172,17 @@ export class AuditLog {
     this.#store.audit.append({ seq, wallMs: record.wallMs, kind: record.event.kind, leafHash: leaf, chainHash: chain, body: bytes }, sealed);
     this.#seq = seq;
     this.#chain = chain;
-    this.#frontier.append(leaf);
+    this.#unfolded.push(leaf);
     return draft;
+  }
+
+  /** The frontier over every record committed so far. */
+  #folded(): MerkleFrontier {
+    if (this.#unfolded.length > 0) {
+      for (const leaf of this.#unfolded) this.#frontier.append(leaf);
+      this.#unfolded = [];
+    }
+    return this.#frontier;
   }
 
   #recorded(event: ReturnType<typeof parseEvent>): RecordedEvent {
@@ -184,9 +199,10 @@ export class AuditLog {
     const size = this.#seq;
     const latest = this.#store.audit.latestTreeHead();
     if (latest?.size === size) return toSigned(latest);
-    const head = { size, root: this.#frontier.root(), timestampMs: Math.max(0, this.#clock.wallMs()) };
+    const frontier = this.#folded();
+    const head = { size, root: frontier.root(), timestampMs: Math.max(0, this.#clock.wallMs()) };
     const signature = this.#key.sign(treeHeadBytes(this.deviceId, head));
-    this.#store.audit.putTreeHead({ ...head, signature, frontier: this.#frontier.toBytes() });
+    this.#store.audit.putTreeHead({ ...head, signature, frontier: frontier.toBytes() });
     return { ...head, signature };
   }
 

@@ -124,14 +124,42 @@ export function auditRepository(db: Database): AuditRepository {
   const lastSeq = (): number => selectLast.get()?.seq ?? 0;
   const acknowledgedSeq = (): number => selectAck.get(STREAM)?.acked_seq ?? 0;
 
-  const append = db.transaction((row: AuditRow, sealed?: Omit<SealedRow, 'seq'>) => {
+  const seqConflict = (offered: number, next: number) =>
+    new StoreError('seq_conflict', `record ${offered} offered where ${next} is next (is a second writer open?)`);
+
+  const appendWithSealed = db.transaction((row: AuditRow, sealed: Omit<SealedRow, 'seq'>) => {
     const expected = lastSeq() + 1;
-    if (row.seq !== expected) {
-      throw new StoreError('seq_conflict', `record ${row.seq} offered where ${expected} is next (is a second writer open?)`);
-    }
+    if (row.seq !== expected) throw seqConflict(row.seq, expected);
     insertRecord.run(row.seq, row.wallMs, row.kind, row.leafHash, row.chainHash, row.body);
-    if (sealed) insertSealed.run(row.seq, sealed.suite, sealed.enc, sealed.ciphertext);
+    insertSealed.run(row.seq, sealed.suite, sealed.enc, sealed.ciphertext);
   });
+
+  // The last seq this connection wrote or read. A record alone is one autocommitted INSERT (the
+  // common append, kept as short as a bare INSERT): its seq is checked against this, and a second
+  // writer that got there first makes the INSERT hit the primary key, refused the same way.
+  let knownLast: number | undefined;
+  const append = (row: AuditRow, sealed?: Omit<SealedRow, 'seq'>): void => {
+    try {
+      if (sealed) {
+        appendWithSealed.immediate(row, sealed);
+      } else {
+        if (row.seq !== (knownLast ?? lastSeq()) + 1) {
+          const next = lastSeq() + 1;
+          if (row.seq !== next) throw seqConflict(row.seq, next);
+        }
+        try {
+          insertRecord.run(row.seq, row.wallMs, row.kind, row.leafHash, row.chainHash, row.body);
+        } catch (err) {
+          if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw seqConflict(row.seq, lastSeq() + 1);
+          throw err;
+        }
+      }
+      knownLast = row.seq;
+    } catch (err) {
+      knownLast = undefined;
+      throw err;
+    }
+  };
 
   const acknowledge = db.transaction((highWaterMark: number) => {
     const last = lastSeq();
@@ -147,7 +175,7 @@ export function auditRepository(db: Database): AuditRepository {
   const purgeBodies = db.transaction((beforeWallMs: number) => purge.run(acknowledgedSeq(), beforeWallMs).changes);
 
   return {
-    append: (row, sealed) => append.immediate(row, sealed),
+    append,
     last() {
       const row = selectLast.get();
       return row && { seq: row.seq, chainHash: plain(row.chain_hash) };
