@@ -95,7 +95,17 @@ export function run(): void {
     report({ name: `${f.name} key.verify (p50)`, value: fmtUs(keyVerify.p50Us), anchor: anchorText, ratio: keyRatio, goal: '≤ 1.05× bare', pass: keyRatio <= 1.05 });
     report({ name: `${f.name} decoding only (p50)`, value: fmtUs(decodeOnly.p50Us), anchor: anchorText, ratio: decodeOnly.p50Us / anchor.p50Us, goal: 'informational', pass: true });
     const fullRatio = full.p50Us / anchor.p50Us;
-    report({ name: `${f.name} text → verified signature (p50)`, value: fmtUs(full.p50Us), anchor: anchorText, ratio: fullRatio, goal: '≤ 1.3× bare', pass: fullRatio <= 1.3 });
+    // The issue sets the 1.3× goal against ES256. A PS256 check takes about 18 µs, so the same
+    // decoding weighs more beside it: reported against 1.3× all the same, marked as no goal.
+    const isGoal = f.name === 'ES256';
+    report({
+      name: `${f.name} text → verified signature (p50)`,
+      value: fmtUs(full.p50Us),
+      anchor: anchorText,
+      ratio: fullRatio,
+      goal: isGoal ? '≤ 1.3× bare' : "(no goal; ES256 is the goal's case) ≤ 1.3× bare",
+      pass: fullRatio <= 1.3,
+    });
   }
 
   // The fixed cost of one CBOR decode call.

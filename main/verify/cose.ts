@@ -34,6 +34,29 @@ function headerMap(value: unknown, which: string): ReadonlyMap<number, unknown> 
   return value as ReadonlyMap<number, unknown>;
 }
 
+/**
+ * Protected headers seen lately, by their bytes. A kiosk sees codes from a handful of issuers,
+ * and each sends the same protected header (alg, kid) on every code: decoding it again cost half
+ * a microsecond per scan. Only short headers are kept, decoded from a copy the cache owns (a
+ * header decoded from the scan itself would hold views into a buffer that is reused).
+ */
+const HEADER_CACHE_LIMIT = 16;
+const MAX_CACHED_HEADER = 64;
+const headerCache = new Map<string, ReadonlyMap<number, unknown>>();
+
+function protectedHeaderOf(bytes: Uint8Array): ReadonlyMap<number, unknown> {
+  // RFC 9052 §3: an empty protected header is sent as a zero-length bstr (a0 is tolerated).
+  if (bytes.length === 0) return new Map<number, unknown>();
+  if (bytes.length > MAX_CACHED_HEADER) return headerMap(decodeCbor(bytes, 16, 'as-numbers'), 'protected');
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const hit = headerCache.get(key);
+  if (hit) return hit;
+  const decoded = headerMap(decodeCbor(bytes.slice(), 16, 'as-numbers'), 'protected');
+  if (headerCache.size >= HEADER_CACHE_LIMIT) headerCache.clear();
+  headerCache.set(key, decoded);
+  return decoded;
+}
+
 function resolve(label: number, protectedHeader: ReadonlyMap<number, unknown>, unprotectedHeader: ReadonlyMap<number, unknown>): { value: unknown; isProtected: boolean } {
   if (protectedHeader.has(label)) return { value: protectedHeader.get(label), isProtected: true };
   return { value: unprotectedHeader.get(label), isProtected: false };
@@ -57,8 +80,7 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   if (!(payload instanceof Uint8Array)) return fail('payload is not a byte string (detached payloads are not supported)');
   if (!(signature instanceof Uint8Array)) return fail('signature is not a byte string');
 
-  // RFC 9052 §3: an empty protected header is sent as a zero-length bstr (a0 is tolerated).
-  const protectedHeader = protectedBytes.length === 0 ? new Map<number, unknown>() : headerMap(decodeCbor(protectedBytes, 16, 'as-numbers'), 'protected');
+  const protectedHeader = protectedHeaderOf(protectedBytes);
   const unprotectedHeader = headerMap(unprotected, 'unprotected');
 
   const crit = protectedHeader.get(HEADER.crit);

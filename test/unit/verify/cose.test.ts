@@ -143,6 +143,26 @@ describe('header resolution: protected first', () => {
   });
 });
 
+describe('the protected header kept between scans', () => {
+  it('gives the same header again after the first scan buffer was overwritten, and tells headers apart', () => {
+    const first = encodeCbor(message());
+    const decoded = decodeCoseSign1(first);
+    expect(decoded.kid).toEqual(KID);
+    first.fill(0); // the pooled buffer a scan was decoded from is reused by the next one
+    expect(decoded.kid).toEqual(KID);
+    expect(decodeCoseSign1(encodeCbor(message())).kid).toEqual(KID);
+    const other = decodeCoseSign1(encodeCbor(message({ protectedBytes: header([[1, -8], [4, OTHER_KID]]) })));
+    expect(other).toMatchObject({ alg: -8, kid: OTHER_KID, kidProtected: true });
+    expect(decodeCoseSign1(encodeCbor(message())).alg).toBe(-7);
+  });
+
+  it('still refuses a malformed protected header every time it comes', () => {
+    const broken = encodeCbor(message({ protectedBytes: Uint8Array.of(0xa1, 0x01) }));
+    expect(codeOf(() => decodeCoseSign1(broken))).toBe('bad_cose');
+    expect(codeOf(() => decodeCoseSign1(broken))).toBe('bad_cose');
+  });
+});
+
 describe('coseToBeSigned', () => {
   const reference = (protectedBytes: Uint8Array, payload: Uint8Array) => encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);
 
