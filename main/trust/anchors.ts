@@ -1,6 +1,6 @@
 // Trust anchors — the bureau keys installed in the kiosk's configuration — and the check every
 // signed list passes before anything in it is read (lists.md rule 1).
-import { coseToBeSigned, decodeCoseSign1, type CoseSign1 } from '../verify/cose.js';
+import { coseToBeSignedParts, decodeCoseSign1, type CoseSign1 } from '../verify/cose.js';
 import { computeKid, importSpki } from '../verify/keys.js';
 import type { VerificationKey } from '../verify/types.js';
 import { TrustError, messageOf } from './errors.js';
@@ -96,7 +96,7 @@ export function checkListSignature(envelope: ListEnvelope, anchors: readonly Tru
       `anchor ${anchor.kidHex} (${anchor.key.family}) cannot verify COSE alg ${envelope.alg}`,
     );
   }
-  if (!anchor.key.verify(envelope.alg, coseToBeSigned(envelope.message), envelope.message.signature)) {
+  if (!anchor.key.verifyParts(envelope.alg, coseToBeSignedParts(envelope.message), envelope.message.signature)) {
     throw new TrustError('bad_list_signature', `the signature does not verify with anchor ${anchor.kidHex}`);
   }
   return anchor;

@@ -50,19 +50,40 @@ class KioskTokenizer extends Tokenizer {
   }
 
   override next(): Token {
+    const large = this.largeBytes();
+    if (large) return large;
     const token = super.next();
     const major = token.type.major;
     if (major === 4 || major === 5 || major === 6) this.containers++;
     if (this.keepFloats && token.type === Type.float) return new Token(Type.float, new CborFloat(token.value as number), token.encodedLength);
-    if (token.type === Type.bytes && (token.value as Uint8Array).length >= VIEW_FROM) {
-      const end = this.pos();
-      return new Token(Type.bytes, this.data.subarray(end - (token.value as Uint8Array).length, end), token.encodedLength);
-    }
     return token;
+  }
+
+  /**
+   * A definite-length byte string of at least VIEW_FROM bytes at the current position, as a view
+   * into the input, read before cborg would copy it (an 80 MB status list was copied once per
+   * decode layer, only for the copy to be dropped). Anything else, including a length that runs
+   * past the input, is left to cborg, which reports it.
+   */
+  private largeBytes(): Token | undefined {
+    const data = this.data;
+    const at = this.pos();
+    const initial = data[at];
+    // Major type 2 with a 2-, 4- or 8-byte length (shorter ones cannot reach VIEW_FROM).
+    if (initial !== 0x59 && initial !== 0x5a && initial !== 0x5b) return undefined;
+    const head = initial === 0x59 ? 3 : initial === 0x5a ? 5 : 9;
+    if (at + head > data.length) return undefined;
+    const view = new DataView(data.buffer, data.byteOffset + at + 1, head - 1);
+    const length = head === 3 ? view.getUint16(0) : head === 5 ? view.getUint32(0) : Number(view.getBigUint64(0));
+    if (length < VIEW_FROM || at + head + length > data.length) return undefined;
+    (this as unknown as { _pos: number })._pos = at + head + length;
+    // cborg's position field, as restart() relies on it; had it moved, cborg reads the item itself.
+    if (this.pos() !== at + head + length) return undefined;
+    return new Token(Type.bytes, data.subarray(at + head, at + head + length), head + length);
   }
 }
 
-/** Byte strings at least this long come back as views (the copy is still made, then dropped). */
+/** Byte strings at least this long come back as views into the input, never copied. */
 const VIEW_FROM = 4096;
 
 /**

@@ -137,14 +137,26 @@ const EMPTY_BSTR = Uint8Array.of(0x40);
  * byte for byte.
  */
 export function coseToBeSigned(msg: Pick<CoseSign1, 'protectedBytes' | 'payload'>): Uint8Array {
-  const parts = [SIG_STRUCTURE_START, bstrHead(msg.protectedBytes.length), msg.protectedBytes, EMPTY_BSTR, bstrHead(msg.payload.length), msg.payload];
+  const [head, payload] = coseToBeSignedParts(msg);
+  const out = pooledBytes(head.length + payload.length); // every byte is written below
+  out.set(head, 0);
+  out.set(payload, head.length);
+  return out;
+}
+
+/**
+ * The same bytes in two parts: everything up to the payload, then the payload itself (not
+ * copied), for a key that hashes its input as a stream (a signed list can be 80 MB).
+ */
+export function coseToBeSignedParts(msg: Pick<CoseSign1, 'protectedBytes' | 'payload'>): [head: Uint8Array, payload: Uint8Array] {
+  const parts = [SIG_STRUCTURE_START, bstrHead(msg.protectedBytes.length), msg.protectedBytes, EMPTY_BSTR, bstrHead(msg.payload.length)];
   let length = 0;
   for (const p of parts) length += p.length;
-  const out = pooledBytes(length); // every byte is written below
+  const head = new Uint8Array(length);
   let offset = 0;
   for (const p of parts) {
-    out.set(p, offset);
+    head.set(p, offset);
     offset += p.length;
   }
-  return out;
+  return [head, msg.payload];
 }

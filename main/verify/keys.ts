@@ -1,6 +1,6 @@
 // Issuer public keys: kid derivation, SubjectPublicKeyInfo and X.509 import, and signature
 // verification per COSE algorithm (eid-qr.md §2). Parsing happens once, at import.
-import { X509Certificate, constants, createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { X509Certificate, constants, createHash, createPublicKey, createVerify, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { Sm2PublicKey, isSm2Spki } from './sm2.js';
 import { COSE_ALG, type KeyFamily, type VerificationKey } from './types.js';
 
@@ -21,21 +21,35 @@ const ALG_OF_FAMILY: Record<KeyFamily, number> = {
 
 /** One algorithm per family: the check that turns `data` + `signature` into a yes/no, never throwing. */
 type Check = (data: Uint8Array, signature: Uint8Array) => boolean;
+/**
+ * The same check over data given in parts, hashed one after another: a signed 80 MB status list
+ * is checked without first copying it behind its Sig_structure head. Only where the algorithm
+ * hashes its input as a stream (ES256, PS256); EdDSA and SM2-with-Z_A take the whole message.
+ */
+type PartsCheck = (parts: readonly Uint8Array[], signature: Uint8Array) => boolean;
 
-function nodeCheck(key: KeyObject, family: Exclude<KeyFamily, 'sm2'>): Check {
+function nodeCheck(key: KeyObject, family: Exclude<KeyFamily, 'sm2'>): { check: Check; parts?: PartsCheck } {
   switch (family) {
     case 'ec-p256': {
       // Built once: the per-call cost is the verification itself.
       const options = { key, dsaEncoding: 'ieee-p1363' as const };
-      return (data, signature) => signature.length === 64 && cryptoVerify('sha256', data, options, signature);
+      const streamed = sha256Parts(options);
+      return {
+        check: (data, signature) => signature.length === 64 && cryptoVerify('sha256', data, options, signature),
+        parts: (parts, signature) => signature.length === 64 && streamed(parts, signature),
+      };
     }
     case 'ed25519':
-      return (data, signature) => signature.length === 64 && cryptoVerify(null, data, key, signature);
+      return { check: (data, signature) => signature.length === 64 && cryptoVerify(null, data, key, signature) };
     case 'rsa': {
       const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
       const modulusBytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+      const streamed = sha256Parts(options);
       // MGF1 uses the signature's hash (SHA-256) unless told otherwise, as PS256 requires.
-      return (data, signature) => signature.length === modulusBytes && cryptoVerify('sha256', data, options, signature);
+      return {
+        check: (data, signature) => signature.length === modulusBytes && cryptoVerify('sha256', data, options, signature),
+        parts: (parts, signature) => signature.length === modulusBytes && streamed(parts, signature),
+      };
     }
   }
 }
@@ -43,14 +57,17 @@ function nodeCheck(key: KeyObject, family: Exclude<KeyFamily, 'sm2'>): Check {
 class IssuerKey implements VerificationKey {
   readonly #alg: number;
   readonly #check: Check;
+  readonly #partsCheck: PartsCheck | undefined;
 
   constructor(
     readonly family: KeyFamily,
     readonly spki: Uint8Array,
     check: Check,
+    partsCheck?: PartsCheck,
   ) {
     this.#alg = ALG_OF_FAMILY[family];
     this.#check = check;
+    this.#partsCheck = partsCheck;
   }
 
   supports(alg: number): boolean {
@@ -66,6 +83,25 @@ class IssuerKey implements VerificationKey {
       return false;
     }
   }
+
+  verifyParts(alg: number, parts: readonly Uint8Array[], signature: Uint8Array): boolean {
+    if (!this.#partsCheck) return this.verify(alg, Buffer.concat(parts), signature);
+    if (alg !== this.#alg || !parts.every((p) => p instanceof Uint8Array) || !(signature instanceof Uint8Array)) return false;
+    try {
+      return this.#partsCheck(parts, signature);
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** A streaming SHA-256 verifier over `parts` with the given key options. */
+function sha256Parts(options: Parameters<ReturnType<typeof createVerify>['verify']>[0]): (parts: readonly Uint8Array[], signature: Uint8Array) => boolean {
+  return (parts, signature) => {
+    const verifier = createVerify('sha256');
+    for (const part of parts) verifier.update(part);
+    return verifier.verify(options, signature);
+  };
 }
 
 function familyOf(key: KeyObject): Exclude<KeyFamily, 'sm2'> {
@@ -106,7 +142,8 @@ export function importSpki(der: Uint8Array): VerificationKey {
     throw new Error(`not a DER SubjectPublicKeyInfo this kiosk can read: ${(err as Error).message}`, { cause: err });
   }
   const family = familyOf(key);
-  return new IssuerKey(family, spki, nodeCheck(key, family));
+  const { check, parts } = nodeCheck(key, family);
+  return new IssuerKey(family, spki, check, parts);
 }
 
 export interface ImportedCertificate {

@@ -17,6 +17,8 @@ export interface VerificationKey {
   supports(alg: number): boolean;
   /** Checks `signature` over `data`; false for a wrong signature or an algorithm the key does not support. */
   verify(alg: number, data: Uint8Array, signature: Uint8Array): boolean;
+  /** `verify` over the parts laid end to end, without joining them where the algorithm can stream (large lists). */
+  verifyParts(alg: number, parts: readonly Uint8Array[], signature: Uint8Array): boolean;
 }
 
 /** An issuer key the kiosk trusts: one trust-list entry, or a key/certificate installed directly. */
