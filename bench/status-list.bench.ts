@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fmtUs, report, timeEach } from './lib.js';
 import { loadAnchors } from '../main/trust/anchors.js';
 import { acceptStatusList } from '../main/trust/lists.js';
-import type { StatusList} from '../main/trust/status-list.js';
+import type { StatusList } from '../main/trust/status-list.js';
 import { statusEntry } from '../main/trust/status-list.js';
 import { generateIssuerKey } from '../tools/issuer/keys.js';
 import { signStatusDelta, signStatusList, sortEntries } from '../tools/issuer/lists.js';
@@ -93,6 +93,47 @@ export async function run(): Promise<void> {
   }
 
   const loaded = list;
+  // The look-ups and their anchor in a function of their own: their key arrays and hash set (a
+  // heap of their own) are garbage by the time the delta is timed, as they would be on a kiosk.
+  measureLookups(loaded);
+
+  // A delta of 1,000 additions and 1,000 removals on the full list: one pass, block copies.
+  const add = new Uint8Array(8000);
+  randomFillSync(add);
+  const del = new Uint8Array(8000);
+  for (let j = 0; j < 1000; j++) del.set(statusEntry(SALT, 'CN-RIC', documentNumber(j * 7)), j * 8);
+  const delta = signStatusDelta(anchor, { seq: 2, base: 1, nu: 0, salt: SALT, add, del });
+  // Five of each, alternating, each after a full collection where the process allows one: one
+  // 80 MB allocation can start a major collection, and a single timing moved 39-132 ms between runs.
+  const deltaRuns: number[] = [];
+  const copyRuns: number[] = [];
+  let next = loaded;
+  for (let run = 0; run < 5; run++) {
+    globalThis.gc?.();
+    const deltaStart = performance.now();
+    next = acceptStatusList(delta, anchors, accepted.record, loaded).list;
+    deltaRuns.push(performance.now() - deltaStart);
+    globalThis.gc?.();
+    const copyStart = performance.now();
+    new Uint8Array(RAW_BYTES).set(sorted);
+    copyRuns.push(performance.now() - copyStart);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const deltaMs = median(deltaRuns);
+  const copyMs = median(copyRuns);
+  report({
+    name: 'apply a 1,000 + 1,000 delta to the 10M list (new list, old untouched; median of 5)',
+    value: `${deltaMs.toFixed(0)} ms (${Math.min(...deltaRuns).toFixed(0)}–${Math.max(...deltaRuns).toFixed(0)} ms)`,
+    anchor: `allocate + copy 80 MB ${copyMs.toFixed(0)} ms`,
+    ratio: deltaMs / copyMs,
+    goal: '≤ 3 × anchor',
+    pass: deltaMs <= 3 * copyMs,
+  });
+  console.log(`  delta: ${loaded.size} → ${next.size} entries`);
+  list = undefined;
+}
+
+function measureLookups(loaded: StatusList): void {
   const present = Array.from({ length: LOOKUPS / 2 }, (_, i) => documentNumber(i % PRESENT));
   const absent = Array.from({ length: LOOKUPS / 2 }, (_, i) => documentNumber(PRESENT + i));
   let i = 0;
@@ -129,26 +170,4 @@ export async function run(): Promise<void> {
     });
   }
 
-  // A delta of 1,000 additions and 1,000 removals on the full list: one pass, block copies.
-  const add = new Uint8Array(8000);
-  randomFillSync(add);
-  const del = new Uint8Array(8000);
-  for (let j = 0; j < 1000; j++) del.set(statusEntry(SALT, 'CN-RIC', documentNumber(j * 7)), j * 8);
-  const delta = signStatusDelta(anchor, { seq: 2, base: 1, nu: 0, salt: SALT, add, del });
-  const deltaStart = performance.now();
-  const next = acceptStatusList(delta, anchors, accepted.record, loaded).list;
-  const deltaMs = performance.now() - deltaStart;
-  const copyStart = performance.now();
-  new Uint8Array(RAW_BYTES).set(sorted);
-  const copyMs = performance.now() - copyStart;
-  report({
-    name: 'apply a 1,000 + 1,000 delta to the 10M list (new list, old untouched)',
-    value: `${deltaMs.toFixed(0)} ms`,
-    anchor: `allocate + copy 80 MB ${copyMs.toFixed(0)} ms`,
-    ratio: deltaMs / copyMs,
-    goal: '≤ 3 × anchor',
-    pass: deltaMs <= 3 * copyMs,
-  });
-  console.log(`  delta: ${loaded.size} → ${next.size} entries`);
-  list = undefined;
 }
