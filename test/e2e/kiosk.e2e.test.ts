@@ -56,7 +56,9 @@ beforeAll(async () => {
 
 afterAll(() => teardown.run(), 30_000);
 
-afterEach(() => {
+afterEach(async () => {
+  // A test that failed with the console open must not fail every test after it as well.
+  if ((await page.locator('.console[role=dialog]').count()) > 0) await signOut(page);
   expect(pageErrors, 'script errors on the kiosk screen').toEqual([]);
 });
 
