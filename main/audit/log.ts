@@ -63,8 +63,8 @@ export class AuditLog {
   readonly #frontier: MerkleFrontier;
   /**
    * Leaf hashes committed but not yet folded into the frontier. Folding costs a node hash per
-   * append on average; it waits until a root is asked for (a tree head, once per upload), so
-   * the append itself does no more than its record needs.
+   * append on average; it waits until a root is asked for (a tree head, once per upload) or
+   * FOLD_EVERY leaves have gathered (a kiosk offline for days must not hold its backlog's leaves).
    */
   #unfolded: Uint8Array[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -172,7 +172,7 @@ export class AuditLog {
     this.#store.audit.append({ seq, wallMs: record.wallMs, kind: record.event.kind, leafHash: leaf, chainHash: chain, body: bytes }, sealed);
     this.#seq = seq;
     this.#chain = chain;
-    this.#unfolded.push(leaf);
+    if (this.#unfolded.push(leaf) >= FOLD_EVERY) this.#folded();
     return draft;
   }
 
@@ -286,6 +286,9 @@ export class AuditLog {
     await this.#queue;
   }
 }
+
+/** At most this many committed leaves wait to be folded into the Merkle frontier. */
+const FOLD_EVERY = 1024;
 
 function toSigned(head: { size: number; root: Uint8Array; timestampMs: number; signature: Uint8Array }): SignedTreeHead {
   return { size: head.size, root: head.root, timestampMs: head.timestampMs, signature: head.signature };

@@ -16,7 +16,8 @@ const NODE_PREFIX = new Uint8Array([0x01]);
 /**
  * SHA-256 over the parts laid end to end. One-shot `crypto.hash` over a scratch copy: a
  * createHash object per call costs several times the hashing itself in collector work (each
- * Hash holds a native handle the young-generation collector must track).
+ * Hash holds a native handle the young-generation collector must track). The copy is wiped
+ * after use: the pseudonym HMAC hashes document numbers through here.
  */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   let length = 0;
@@ -28,6 +29,7 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   const digest = hash('sha256', scratch.subarray(0, length), 'buffer');
+  scratch.fill(0, 0, length);
   if (scratch.length > 64 * 1024) scratch = Buffer.allocUnsafe(1024);
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }

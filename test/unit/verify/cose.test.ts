@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CborTag as Tag, decodeCbor, encodeCbor } from '../../../main/verify/cbor.js';
 import { coseToBeSigned, decodeCoseSign1 } from '../../../main/verify/cose.js';
-import { VerifyError, type Reason } from '../../../main/verify/reasons.js';
+import { codeOf } from '../../support/verify-error.js';
 
 const KID = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
 const OTHER_KID = Uint8Array.of(8, 7, 6, 5, 4, 3, 2, 1);
@@ -15,16 +15,6 @@ const PROTECTED = header([[1, -7], [4, KID]]);
 
 function message(parts: { protectedBytes?: Uint8Array; unprotected?: Map<unknown, unknown>; payload?: unknown; signature?: unknown } = {}): unknown[] {
   return [parts.protectedBytes ?? PROTECTED, parts.unprotected ?? new Map(), 'payload' in parts ? parts.payload : PAYLOAD, parts.signature ?? SIGNATURE];
-}
-
-function codeOf(fn: () => unknown): Reason | 'no error' {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(VerifyError);
-    return (err as VerifyError).code;
-  }
-  return 'no error';
 }
 
 describe('decodeCoseSign1 envelopes', () => {

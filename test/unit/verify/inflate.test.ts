@@ -3,17 +3,7 @@ import { deflateRawSync, deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inflateBounded, looksLikeZlib } from '../../../main/verify/inflate.js';
-import { VerifyError, type Reason } from '../../../main/verify/reasons.js';
-
-function codeOf(fn: () => unknown): Reason | 'no error' {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(VerifyError);
-    return (err as VerifyError).code;
-  }
-  return 'no error';
-}
+import { codeOf } from '../../support/verify-error.js';
 
 describe('looksLikeZlib (eid-qr.md §1)', () => {
   it('accepts the zlib headers real encoders write', () => {
