@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # socat: pseudo-terminal pairs for the serial simulators; udev: serialport lists ports with udevadm;
-# chromium + fonts-noto-cjk: the kiosk screen in browser mode and the end-to-end tests (Playwright).
-packages=(socat udev chromium fonts-noto-cjk)
+# chromium + fonts-noto-cjk: the kiosk screen in browser mode and the end-to-end tests (Playwright);
+# g++, make, python3: node-gyp builds better-sqlite3 and onoff's epoll from source when no prebuilt
+# binary can be fetched (a machine that reaches only the npm registry, as CI's does).
+packages=(socat udev chromium fonts-noto-cjk g++ make python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
